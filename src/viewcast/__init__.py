@@ -1,0 +1,41 @@
+"""viewcast: find the function that predicts tomorrow's views, in the lecture's three steps.
+
+    step 0  data.py       load_dataset, load_csv
+            features.py   lag windows x₁..x_k, the date split, the scaler
+    step 1  models.py     linear, sigmoid / ReLU layers, deep nets (as stacks of K models)
+    step 2  losses.py     MAE, MSE (training); metrics.py for evaluation in views
+    step 3  optimize.py   gradient descent with torch.optim, mini-batches, schedules
+            forecaster.py the three steps as one estimator: Forecaster.fit / predict
+            runs.py       train, measure and save a run folder; cli.py, the command
+"""
+
+from .config import DataConfig, ModelConfig, RunConfig, SplitConfig, TrainConfig
+from .data import DATASETS, load_csv, load_dataset
+from .errors import ConfigError, DataError, NotFittedError, TrainingDiverged, ViewcastError
+from .features import Period, make_windows
+from .forecaster import Forecaster
+from .models import parse_spec
+from .runs import load_run, save_run, train_run
+
+__all__ = [
+    "DATASETS",
+    "ConfigError",
+    "DataConfig",
+    "DataError",
+    "Forecaster",
+    "ModelConfig",
+    "NotFittedError",
+    "Period",
+    "RunConfig",
+    "SplitConfig",
+    "TrainConfig",
+    "TrainingDiverged",
+    "ViewcastError",
+    "load_csv",
+    "load_dataset",
+    "load_run",
+    "make_windows",
+    "parse_spec",
+    "save_run",
+    "train_run",
+]

@@ -1,0 +1,203 @@
+"""The `viewcast` command: a thin shell over the library.
+
+Each command parses its options, builds a config, calls one library function and
+prints or writes the result. Errors a user can fix (`ViewcastError`) print one
+line and exit with status 1; usage errors exit with 2; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from . import display
+from .config import (
+    LOSS_NAMES,
+    OPTIMIZER_NAMES,
+    SCALE_NAMES,
+    SCHEDULE_NAMES,
+    DataConfig,
+    ModelConfig,
+    RunConfig,
+    SplitConfig,
+    TrainConfig,
+)
+from .data import DATASETS, describe, load_dataset
+from .errors import ViewcastError
+from .runs import check_out_dir, load_run, load_series, save_run, train_run
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI with `argv` (default: the command line); returns the exit status."""
+    try:
+        return cli.main(args=argv, prog_name="viewcast", standalone_mode=False) or 0
+    except click.ClickException as err:
+        err.show()
+        return err.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("viewcast: interrupted; nothing was written", err=True)
+        return 130
+    except ViewcastError as err:
+        click.echo(f"viewcast: error: {err}", err=True)
+        return 1
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli():
+    """Find the function that predicts tomorrow's views from past days' views,
+    in the lecture's three steps: a function with unknown parameters, a loss
+    from training data, and optimization by gradient descent."""
+
+
+@cli.command()
+def datasets():
+    """List the bundled real datasets."""
+    rows = []
+    for name, dataset in DATASETS.items():
+        info = describe(load_dataset(name))
+        rows.append(
+            f"{name:<15} {info['first']}..{info['last']}  {info['days']:>5,} days "
+            f"({info['missing_days']} missing)  {dataset.description}"
+        )
+    click.echo("\n".join(rows))
+
+
+def data_options(command):
+    """Options that say where the series comes from (shared by train and predict)."""
+    options = [
+        click.option("--data", "path", type=click.Path(path_type=Path), help="Your daily CSV file."),
+        click.option("--date-col", help="Name of the date column (default: found by name: ds, date, Date...)."),
+        click.option("--value-col", help="Name of the value column (default: found by name: y, views, Views...)."),
+        click.option("--date-format", help="strftime format of the dates, e.g. %d/%m/%Y (default: ISO, 2024-01-31)."),
+    ]
+    return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
+
+
+@cli.command()
+@click.option("--dataset", help="A bundled dataset (see `viewcast datasets`). Default: wiki-r.")
+@data_options
+@click.option("--fill-gaps", is_flag=True, help="Fill missing days by interpolation instead of leaving out the examples that touch them.")
+@click.option("--model", "spec", default="linear", show_default=True, help="linear, or ACTIVATION:UNITS[xLAYERS]: relu:100, sigmoid:1000, relu:100x3.")
+@click.option("--lags", type=int, default=1, show_default=True, help="How many past days are the inputs x₁..x_k.")
+@click.option("--scale", type=click.Choice(SCALE_NAMES), default="standard", show_default=True, help="How views are scaled for the model (fitted on training days only).")
+@click.option("--loss", type=click.Choice(LOSS_NAMES), default="mae", show_default=True)
+@click.option("--optimizer", type=click.Choice(OPTIMIZER_NAMES), default="adam", show_default=True)
+@click.option("--lr", type=float, default=TrainConfig.lr, show_default=True, help="Learning rate η.")
+@click.option("--epochs", type=int, default=TrainConfig.n_epochs, show_default=True)
+@click.option("--batch-size", type=int, default=TrainConfig.batch_size, show_default=True, help="0 for full batch.")
+@click.option("--schedule", type=click.Choice(SCHEDULE_NAMES), default="constant", show_default=True, help="Learning-rate decay.")
+@click.option("--warmup-epochs", type=int, default=0, show_default=True, help="Epochs of linear learning-rate warm-up.")
+@click.option("--patience", type=int, help="Early stopping: epochs without a better validation loss (needs --val-days).")
+@click.option("--seeds", type=int, default=1, show_default=True, help="How many models (seeds) to train.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The first seed.")
+@click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
+@click.option("--train-start", help="First training day, YYYY-MM-DD.")
+@click.option("--train-end", help="Last training day.")
+@click.option("--val-days", type=int, default=0, show_default=True, help="Days at the end of training held out for validation.")
+@click.option("--test-start", help="First test day.")
+@click.option("--test-end", help="Last test day.")
+@click.option("--out", type=click.Path(path_type=Path), help="Run folder to write (default: runs/<data>-<model>-<lags>-<time>).")
+@click.option("--force", is_flag=True, help="Replace the run folder if it exists.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def train(dataset, path, date_col, value_col, date_format, fill_gaps, spec, lags, scale, loss,
+          optimizer, lr, epochs, batch_size, schedule, warmup_epochs, patience, seeds, seed, device,
+          train_start, train_end, val_days, test_start, test_end, out, force, quiet):
+    """Train a model on daily views and save the run."""
+    if dataset and path:
+        raise click.UsageError("give --dataset or --data, not both")
+    config = RunConfig(
+        data=DataConfig(
+            dataset=None if path else (dataset or "wiki-r"),
+            path=str(path) if path else None,
+            date_col=date_col,
+            value_col=value_col,
+            date_format=date_format,
+            fill_gaps=fill_gaps,
+        ),
+        split=SplitConfig(train_start, train_end, test_start, test_end, val_days),
+        model=ModelConfig(spec, lags, scale),
+        train=TrainConfig(
+            loss=loss, optimizer=optimizer, lr=lr, n_epochs=epochs, batch_size=batch_size,
+            schedule=schedule, warmup_epochs=warmup_epochs, patience=patience,
+            n_seeds=seeds, seed=seed, device=device,
+        ),
+    )
+    out = out or _default_out(config)
+    check_out_dir(out, force)
+    run = train_run(config, progress=not quiet)
+    _print_run(run.metrics)
+    save_run(run, out, force)
+    click.echo(f"saved the run in {out}/")
+
+
+def _default_out(config: RunConfig) -> Path:
+    source = config.data.dataset or Path(config.data.path).stem
+    spec = config.model.spec.replace(":", "")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path("runs") / f"{source}-{spec}-lags{config.model.n_lags}-{stamp}"
+
+
+def _print_run(metrics: dict) -> None:
+    data = metrics["data"]
+    click.echo(
+        f"data      {data['source']}: {data['first']}..{data['last']}, {data['days']:,} days "
+        f"({data['missing_days']} missing{', filled' if data['filled_days'] else ''})"
+    )
+    for name, period in metrics["periods"].items():
+        left = f", {period['left_out']} left out for missing days" if period["left_out"] else ""
+        click.echo(
+            f"{display.PERIOD_NAMES[name]:<9} {period['start']}..{period['end']}: "
+            f"{period['examples']:,} examples{left}"
+        )
+    n_left_out = sum(period["left_out"] for period in metrics["periods"].values())
+    if n_left_out and not data["filled_days"]:
+        click.echo(f"          ({n_left_out:,} examples left out: --fill-gaps interpolates the missing days instead)")
+    training = metrics["training"]
+    click.echo(
+        f"trained   {training['epochs_run']} epochs on {training['device']} in "
+        f"{training['wall_time_s']:.1f} s; best epochs {_span(training['best_epoch'])}"
+    )
+    click.echo("")
+    click.echo(display.results_table(metrics))
+    if "linear" in metrics:
+        click.echo("")
+        click.echo(display.linear_function(metrics))
+        gap = metrics["linear"]["least_squares"].get("gd_train_mse_gap_percent")
+        if gap is not None:
+            click.echo(f"gradient descent's training MSE is {gap:.2f}% above the exact least-squares optimum")
+
+
+def _span(values: list[int]) -> str:
+    return str(values[0]) if min(values) == max(values) else f"{min(values)}..{max(values)}"
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@data_options
+def predict(run_dir, path, date_col, value_col, date_format):
+    """Forecast the day after the data ends, with a saved run."""
+    run = load_run(run_dir)
+    data = run.config.data
+    if path is not None:
+        data = DataConfig(dataset=None, path=str(path), date_col=date_col, value_col=value_col,
+                          date_format=date_format, fill_gaps=data.fill_gaps)
+    series, _ = load_series(data)
+    forecast = run.forecaster.predict(series)
+    values = forecast.per_seed
+    spread = f"; {len(values)} seeds: {values.min():,.0f}..{values.max():,.0f}" if len(values) > 1 else ""
+    click.echo(
+        f"{forecast.date.date()} ({forecast.date:%A}): {forecast.value:,.0f} views "
+        f"({display.k(forecast.value)}{spread})"
+    )
+    click.echo(
+        f"from {data.source} up to {series.index[-1].date()}, with {run.config.model.spec} "
+        f"on the last {display.days(run.config.model.n_lags)} ({run_dir})"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

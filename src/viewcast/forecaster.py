@@ -1,0 +1,222 @@
+"""`Forecaster`: the three steps as one estimator with `fit` and `predict`.
+
+    fit:      lag windows (features) -> scaler fitted on training rows -> a stack of
+              models (step 1) -> loss (step 2) minimized by gradient descent (step 3)
+    predict:  the next day's views from the last n_lags days, one value per seed
+
+It follows scikit-learn's contract: `__init__` only stores its arguments, `fit`
+returns `self`, learned state ends in `_`, and `predict` before `fit` raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+from tqdm.auto import tqdm
+
+from .config import ModelConfig, TrainConfig
+from .errors import ConfigError, DataError, NotFittedError
+from .features import Period, Scaler, Windows, daily, make_windows
+from .losses import to_views
+from .metrics import evaluate
+from .models import StackedMLP, parse_spec
+from .optimize import train_stack
+
+
+@dataclass(frozen=True)
+class NextDay:
+    """The forecast for one day: one value per seed, and their mean."""
+
+    date: pd.Timestamp
+    per_seed: np.ndarray
+
+    @property
+    def value(self) -> float:
+        return float(self.per_seed.mean())
+
+
+class Forecaster:
+    """Predict a day's views from the `n_lags` days before it.
+
+    >>> import viewcast as vc
+    >>> views = vc.load_dataset("wiki-r")
+    >>> f = vc.Forecaster("linear", n_lags=7, training=vc.TrainConfig(n_seeds=3))
+    >>> f = f.fit(views, train=("2011-01-01", "2014-12-31"))
+    >>> f.evaluate(views, ("2015-01-01", "2015-12-31"))["mae"]   # one MAE per seed, in views
+    >>> f.predict(views).date                                     # the day after the data ends
+    Timestamp('2016-01-01 00:00:00')
+    """
+
+    def __init__(
+        self,
+        model: str = "linear",
+        n_lags: int = 1,
+        training: TrainConfig | None = None,
+        scale: str = "standard",
+        fill_gaps: bool = False,
+    ):
+        self.model = model
+        self.n_lags = n_lags
+        self.training = training
+        self.scale = scale
+        self.fill_gaps = fill_gaps
+
+    # -- fitting ---------------------------------------------------------------
+
+    def fit(self, series: pd.Series, train, val=None, progress: bool = False) -> Forecaster:
+        """Train on the target days of `train` (a `Period` or a (start, end) pair).
+
+        `val`, if given, is measured every epoch (and drives early stopping when
+        `training.patience` is set). Returns `self`.
+        """
+        windows = make_windows(series, self.n_lags, self.fill_gaps)
+        train_part, _ = windows.select(_period(train))
+        val_part = windows.select(_period(val))[0] if val is not None else None
+        return self.fit_windows(train_part, val_part, progress=progress)
+
+    def fit_windows(self, train: Windows, val: Windows | None = None, progress: bool = False) -> Forecaster:
+        """`fit` on examples already made by `features.make_windows`."""
+        model_config = ModelConfig(self.model, self.n_lags, self.scale)  # validates
+        config = self.training or TrainConfig()
+        if config.patience is not None and (val is None or len(val.y) == 0):
+            raise ConfigError("early stopping (patience) needs validation data")
+        if len(train.y) == 0:
+            raise DataError("no complete training examples in the training period")
+        self.device_ = _device(config.device)
+        self.scaler_ = Scaler.fit(train.y, model_config.scale)
+        self.seeds_ = config.seeds
+        self.model_ = StackedMLP(parse_spec(self.model), self.n_lags, self.seeds_).to(self.device_)
+        X, y = self._tensors(train)
+        X_val, y_val = self._tensors(val) if val is not None else (None, None)
+        label = f"training {len(self.seeds_)} × {self.model}"
+        quiet = None if progress else True  # None: tqdm shows the bar only on a terminal
+        with tqdm(total=config.n_epochs, desc=label, unit="epoch", disable=quiet, leave=False) as bar:
+
+            def show(epoch, train_loss, val_loss):
+                loss = to_views(config.loss, np.nanmean(train_loss.cpu().numpy()), self.scaler_.scale)
+                bar.set_postfix_str(f"train {config.loss.upper()} {loss:,.0f}", refresh=False)
+                bar.update()
+
+            history = train_stack(self.model_, X, y, config, self.seeds_, X_val, y_val, show)
+        self.history_ = self._history_frame(history, config.loss)
+        self.best_epoch_ = history.best_epoch
+        self.n_epochs_run_ = len(history.train)
+        return self
+
+    def _tensors(self, part: Windows) -> tuple[torch.Tensor, torch.Tensor]:
+        X = torch.tensor(self.scaler_.transform(part.X), dtype=torch.float32, device=self.device_)
+        y = torch.tensor(self.scaler_.transform(part.y), dtype=torch.float32, device=self.device_)
+        return X, y
+
+    def _history_frame(self, history, loss_name: str) -> pd.DataFrame:
+        n_epochs, n_models = history.train.shape
+        frame = pd.DataFrame(
+            {
+                "epoch": np.repeat(np.arange(1, n_epochs + 1), n_models),
+                "seed": np.tile(self.seeds_, n_epochs),
+                "train_loss": to_views(loss_name, history.train, self.scaler_.scale).ravel(),
+            }
+        )
+        if history.val is not None:
+            frame["val_loss"] = to_views(loss_name, history.val, self.scaler_.scale).ravel()
+        return frame.dropna(subset=["train_loss"])  # epochs after a model stopped early
+
+    # -- using the fitted function ---------------------------------------------
+
+    def predict_windows(self, X: np.ndarray) -> np.ndarray:
+        """Predictions in views for windows X (n, n_lags): shape (K, n), one row per seed."""
+        self._check_fitted()
+        Z = torch.tensor(self.scaler_.transform(X), dtype=torch.float32, device=self.device_)
+        with torch.no_grad():
+            z_hat = self.model_(Z).cpu().numpy().astype(np.float64)
+        return self.scaler_.inverse(z_hat)
+
+    def evaluate(self, series: pd.Series, period) -> dict[str, np.ndarray]:
+        """Every metric (MAE, MSE, RMSE, MAPE) on the target days of `period`, per seed."""
+        part, _ = make_windows(series, self.n_lags, self.fill_gaps).select(_period(period))
+        return evaluate_windows(self, part)
+
+    def predict(self, series: pd.Series) -> NextDay:
+        """The forecast for the day after the last date of `series`."""
+        self._check_fitted()
+        full, _ = daily(series, self.fill_gaps)
+        window = full.iloc[-self.n_lags :]
+        if len(window) < self.n_lags:
+            raise DataError(f"the data has {len(window)} days; the model needs the last {self.n_lags}")
+        missing = window.index[window.isna().to_numpy()]
+        if len(missing):
+            shown = ", ".join(str(d.date()) for d in missing[:3]) + (" ..." if len(missing) > 3 else "")
+            raise DataError(
+                f"the last {self.n_lags} days miss {len(missing)} day(s) ({shown}); "
+                "add them to the data, or train with fill_gaps (--fill-gaps)"
+            )
+        X = window.to_numpy(dtype=float)[::-1][None, :]  # (1, n_lags), x₁ = the last day
+        return NextDay(full.index[-1] + pd.Timedelta(days=1), self.predict_windows(X)[:, 0])
+
+    @property
+    def coef_(self) -> np.ndarray:
+        """Linear model only: the weights w_j on x_j, (K, n_lags). Unchanged by scaling."""
+        return self._linear()[0]
+
+    @property
+    def intercept_(self) -> np.ndarray:
+        """Linear model only: the bias b in views, (K,)."""
+        return self._linear()[1]
+
+    def _linear(self) -> tuple[np.ndarray, np.ndarray]:
+        self._check_fitted()
+        if not self.model_.spec.is_linear:
+            raise AttributeError(f"coef_ and intercept_ exist for the linear model, not {self.model}")
+        w = self.model_.weights[0].detach().cpu().numpy()[:, :, 0].astype(np.float64)  # (K, n_lags)
+        b = self.model_.biases[0].detach().cpu().numpy()[:, 0, 0].astype(np.float64)  # (K,)
+        # z = (v - m) / s for inputs and target: y = m (1 - Σw) + s b' + Σ w x
+        m, s = self.scaler_.mean, self.scaler_.scale
+        return w, m * (1 - w.sum(axis=1)) + s * b
+
+    def state(self) -> dict:
+        """What `fit` learned, as tensors and numbers only (safe for `torch.load(weights_only=True)`)."""
+        self._check_fitted()
+        return {
+            "weights": {name: t.detach().cpu() for name, t in self.model_.state_dict().items()},
+            "scaler": [self.scaler_.mean, self.scaler_.scale],
+            "seeds": list(self.seeds_),
+            "best_epoch": [int(e) for e in self.best_epoch_],
+            "n_epochs_run": int(self.n_epochs_run_),
+        }
+
+    def load_state(self, state: dict) -> Forecaster:
+        """Restore what `state()` saved, on the CPU; returns `self`."""
+        self.device_ = torch.device("cpu")
+        self.scaler_ = Scaler(*state["scaler"])
+        self.seeds_ = list(state["seeds"])
+        self.best_epoch_ = np.array(state["best_epoch"])
+        self.n_epochs_run_ = state["n_epochs_run"]
+        self.model_ = StackedMLP(parse_spec(self.model), self.n_lags, self.seeds_)
+        self.model_.load_state_dict(state["weights"])
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "model_"):
+            raise NotFittedError("this Forecaster is not fitted yet: call fit first")
+
+
+def evaluate_windows(forecaster: Forecaster, part: Windows) -> dict[str, np.ndarray]:
+    """Every metric of each seed's predictions on the examples `part`: {metric: (K,)}."""
+    y_hat = forecaster.predict_windows(part.X)
+    per_seed = [evaluate(part.y, row) for row in y_hat]
+    return {name: np.array([m[name] for m in per_seed]) for name in per_seed[0]}
+
+
+def _period(p) -> Period:
+    return p if isinstance(p, Period) else Period.of(*p)
+
+
+def _device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise ConfigError(f"device {name} asked for, but PyTorch sees no CUDA GPU; use --device cpu")
+    return torch.device(name)

@@ -1,0 +1,207 @@
+"""A run: train a model from a `RunConfig`, measure it, and keep it in a folder.
+
+A run folder holds:
+
+    config.json    the RunConfig: everything needed to repeat the run
+    model.pt       the learned weights and scaler, tensors and numbers only
+                   (read back with torch.load(weights_only=True): no code runs)
+    history.csv    per epoch and seed: training (and validation) loss in views
+    metrics.json   losses per period and seed, baselines, left-out examples, timing
+
+A folder is written whole or not at all (it is built beside its final name and
+renamed), and an existing one is replaced only when asked (`force`), and only if
+it is a run folder itself.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .baselines import evaluate_baselines
+from .config import DataConfig, RunConfig
+from .data import Dataset, describe, get_dataset, load_csv, load_dataset
+from .errors import ConfigError, DataError
+from .features import Split, Windows, daily, make_split, make_windows, split_windows
+from .forecaster import Forecaster, evaluate_windows
+from .optimize import least_squares
+from .metrics import evaluate
+
+FILES = ("config.json", "model.pt", "history.csv", "metrics.json")
+
+
+@dataclass
+class Run:
+    """A trained run: its config, the fitted forecaster, and what was measured."""
+
+    config: RunConfig
+    forecaster: Forecaster
+    metrics: dict
+
+
+def load_series(data: DataConfig) -> tuple[pd.Series, Dataset | None]:
+    """The series a `DataConfig` points to, and its bundled `Dataset` entry if any."""
+    if data.dataset is not None:
+        return load_dataset(data.dataset), get_dataset(data.dataset)
+    return load_csv(data.path, data.date_col, data.value_col, data.date_format), None
+
+
+def train_run(config: RunConfig, progress: bool = False) -> Run:
+    """Load the data, split it by dates, fit the forecaster, and measure it on every period."""
+    started = time.perf_counter()
+    series, dataset = load_series(config.data)
+    split = make_split(series, config.split, dataset)
+    windows = make_windows(series, config.model.n_lags, config.data.fill_gaps)
+    parts, left_out = split_windows(windows, split)
+    forecaster = Forecaster(
+        config.model.spec, config.model.n_lags, config.train, config.model.scale, config.data.fill_gaps
+    ).fit_windows(parts["train"], parts.get("val"), progress=progress)
+    metrics = measure(forecaster, series, split, parts, left_out, config)
+    metrics["training"]["wall_time_s"] = round(time.perf_counter() - started, 3)
+    return Run(config, forecaster, metrics)
+
+
+def measure(forecaster, series, split: Split, parts: dict[str, Windows], left_out, config) -> dict:
+    """Everything a reader needs to judge the run, as plain JSON-able values (losses in views)."""
+    full, n_missing = daily(series, config.data.fill_gaps)
+    history = forecaster.history_.pivot(index="epoch", columns="seed", values="train_loss")
+    metrics = {
+        "data": {
+            "source": config.data.source,
+            **describe(series),
+            "filled_days": n_missing if config.data.fill_gaps else 0,
+        },
+        "periods": {
+            name: {
+                "start": str(period.start.date()),
+                "end": str(period.end.date()),
+                "examples": len(parts[name].y),
+                "left_out": left_out[name],
+            }
+            for name, period in split.periods().items()
+        },
+        "model": {
+            "spec": config.model.spec,
+            "n_lags": config.model.n_lags,
+            "n_parameters": sum(p[0].numel() for p in forecaster.model_.parameters()),
+        },
+        "training": {
+            "loss": config.train.loss,
+            "device": str(forecaster.device_),
+            "epochs_run": forecaster.n_epochs_run_,
+            "best_epoch": forecaster.best_epoch_.tolist(),
+            "final_epoch_improvement": _final_improvement(history),
+        },
+        "seeds": list(forecaster.seeds_),
+        "losses": {name: _summaries(evaluate_windows(forecaster, part)) for name, part in parts.items()},
+        "baselines": {
+            name: evaluate_baselines(full, part.dates, part.y) for name, part in parts.items()
+        },
+    }
+    if forecaster.model_.spec.is_linear:
+        metrics["linear"] = _linear_report(forecaster, parts, config.train.loss, metrics["losses"])
+    return metrics
+
+
+def _summaries(per_seed: dict[str, np.ndarray]) -> dict:
+    return {
+        name: {
+            "per_seed": values.tolist(),
+            "mean": float(values.mean()),
+            "std": float(values.std()),
+            "min": float(values.min()),
+            "max": float(values.max()),
+        }
+        for name, values in per_seed.items()
+    }
+
+
+def _final_improvement(history: pd.DataFrame) -> list[float | None]:
+    """Per seed: the fraction by which the last epoch lowered the training loss.
+
+    A model still improving fast when training ends has not converged.
+    """
+    improvements = []
+    for seed in history.columns:
+        losses = history[seed].dropna().to_numpy()
+        improvements.append(float((losses[-2] - losses[-1]) / losses[-2]) if len(losses) > 1 else None)
+    return improvements
+
+
+def _linear_report(forecaster, parts, loss_name: str, losses: dict) -> dict:
+    """The learned b and w in views, and the exact least-squares fit as a reference."""
+    w_ls, b_ls = least_squares(parts["train"].X, parts["train"].y)
+    exact = {
+        name: evaluate(part.y, part.X @ w_ls + b_ls) for name, part in parts.items()
+    }
+    report = {
+        "intercept": forecaster.intercept_.tolist(),
+        "coef": forecaster.coef_.tolist(),
+        "least_squares": {"intercept": b_ls, "coef": w_ls.tolist(), "losses": exact},
+    }
+    if loss_name == "mse":
+        gd, best = losses["train"]["mse"]["mean"], exact["train"]["mse"]
+        report["least_squares"]["gd_train_mse_gap_percent"] = 100 * (gd - best) / best
+    return report
+
+
+# -- the run folder ------------------------------------------------------------
+
+
+def check_out_dir(out: Path, force: bool) -> None:
+    """Fail early, before any training, if writing `out` would lose something."""
+    out = Path(out)
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise ConfigError(f"{out} exists and is a file; choose another --out")
+    if not any(out.iterdir()):
+        return
+    if not force:
+        raise ConfigError(f"{out} already exists; choose another --out, or add --force to replace it")
+    if not (out / "config.json").exists() or not (out / "model.pt").exists():
+        raise ConfigError(f"{out} is not a viewcast run folder; --force only replaces run folders")
+
+
+def save_run(run: Run, out: Path, force: bool = False) -> Path:
+    """Write the run folder `out` (see the module docstring); returns its path."""
+    out = Path(out)
+    check_out_dir(out, force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        run.config.save(staging / "config.json")
+        torch.save(run.forecaster.state(), staging / "model.pt")
+        run.forecaster.history_.to_csv(staging / "history.csv", index=False)
+        (staging / "metrics.json").write_text(json.dumps(run.metrics, indent=2) + "\n")
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
+def load_run(folder: Path) -> Run:
+    """Read a run folder back: config, fitted forecaster (on the CPU) and metrics."""
+    folder = Path(folder)
+    missing = [name for name in FILES if not (folder / name).exists()]
+    if missing:
+        raise DataError(f"{folder} is not a complete viewcast run folder (missing {', '.join(missing)})")
+    config = RunConfig.load(folder / "config.json")
+    state = torch.load(folder / "model.pt", map_location="cpu", weights_only=True)
+    forecaster = Forecaster(
+        config.model.spec, config.model.n_lags, config.train, config.model.scale, config.data.fill_gaps
+    ).load_state(state)
+    forecaster.history_ = pd.read_csv(folder / "history.csv")
+    metrics = json.loads((folder / "metrics.json").read_text())
+    return Run(config, forecaster, metrics)

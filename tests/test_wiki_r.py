@@ -1,0 +1,39 @@
+"""The issue's acceptance checks on the real bundled series (a few seconds each)."""
+
+import json
+
+import numpy as np
+import pytest
+
+from viewcast.cli import main
+from viewcast.data import load_dataset
+from viewcast.features import Period, make_windows
+
+pytestmark = pytest.mark.slow
+
+
+def train(tmp_path, *args):
+    out = tmp_path / "run"
+    assert main(["train", "--dataset", "wiki-r", "--lags", "1", "--seeds", "3", "--quiet",
+                 "--out", str(out), *args]) == 0
+    return json.loads((out / "metrics.json").read_text())
+
+
+def test_one_day_mae_recovers_a_function_like_the_lectures(tmp_path):
+    metrics = train(tmp_path, "--model", "linear", "--loss", "mae")
+    w = np.mean(metrics["linear"]["coef"])
+    b = np.mean(metrics["linear"]["intercept"])
+    windows, _ = make_windows(load_dataset("wiki-r"), 1).select(Period.of("2011-01-01", "2014-12-31"))
+    assert 0.7 < w < 1.1  # tomorrow is mostly today (the lecture: 0.97)
+    assert 0 < b < 0.25 * windows.y.mean()  # a small b (the lecture: 0.1k on a few thousand)
+    # gradient descent found the exact MAE optimum: brute force over a (w, b) grid
+    W = np.linspace(0.5, 1.2, 141)[:, None, None]
+    B = np.linspace(-300, 900, 241)[None, :, None]
+    grid = np.abs(windows.y - (B + W * windows.X[:, 0])).mean(axis=-1)
+    assert metrics["losses"]["train"]["mae"]["mean"] < 1.01 * grid.min()
+    assert metrics["losses"]["test"]["mae"]["mean"] > 0
+
+
+def test_gradient_descent_on_mse_agrees_with_least_squares(tmp_path):
+    metrics = train(tmp_path, "--model", "linear", "--loss", "mse")
+    assert abs(metrics["linear"]["least_squares"]["gd_train_mse_gap_percent"]) < 1.0

@@ -51,11 +51,37 @@ def test_an_existing_run_folder_is_not_overwritten_unless_asked(tmp_path, capsys
     assert (out_dir / "model.pt").read_bytes() != before
 
 
-def test_force_never_replaces_a_folder_that_is_not_a_run(tmp_path, capsys):
+def test_force_never_replaces_a_folder_that_is_not_a_run(tmp_path, capsys, monkeypatch):
     (tmp_path / "notes.txt").write_text("mine")
     code, _, err = run_cli(capsys, "train", "--out", str(tmp_path), "--force", *QUICK)
     assert code == 1 and "not a viewcast run folder" in err
-    assert (tmp_path / "notes.txt").read_text() == "mine"
+    # a run's own file names beside other files do not make it a run folder
+    for name in ("config.json", "model.pt"):
+        (tmp_path / name).write_text("{}")
+    code, _, err = run_cli(capsys, "train", "--out", str(tmp_path), "--force", *QUICK)
+    assert code == 1 and "not a viewcast run folder" in err
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, "train", "--out", ".", "--force", *QUICK)
+    assert code == 1 and "current folder" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.json", "model.pt", "notes.txt"]
+
+
+def test_unwritable_run_folders_fail_before_training(tmp_path, capsys):
+    (tmp_path / "file").write_text("x")
+    code, out, err = run_cli(capsys, "train", "--out", str(tmp_path / "file" / "run"), *QUICK)
+    assert code == 1 and "is a file" in err and "trained" not in out
+    (tmp_path / "link").symlink_to(tmp_path)
+    code, _, err = run_cli(capsys, "train", "--out", str(tmp_path / "link"), "--force", *QUICK)
+    assert code == 1 and "symbolic link" in err
+
+
+def test_a_damaged_run_folder(tmp_path, capsys):
+    out_dir = tmp_path / "run"
+    assert run_cli(capsys, "train", "--out", str(out_dir), *QUICK)[0] == 0
+    (out_dir / "model.pt").write_bytes(b"not a torch file")
+    code, _, err = run_cli(capsys, "predict", str(out_dir))
+    assert code == 1 and "damaged run folder" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize(
@@ -69,6 +95,9 @@ def test_force_never_replaces_a_folder_that_is_not_a_run(tmp_path, capsys):
          "too short for the window plus a test period"),
         (["--optimizer", "sgd", "--lr", "100", "--loss", "mse", "--lags", "56", "--batch-size", "0"],
          "try a smaller one"),
+        (["--train-start", "2015-13-01"], "train_start must be a day written YYYY-MM-DD"),
+        (["--test-start", "2014-12-31T12:00"], "test_start must be a day written YYYY-MM-DD"),
+        (["--seed", "-1"], "the first seed must be 0 or more"),
     ],
 )
 def test_bad_settings_one_line_no_traceback_nothing_written(tmp_path, capsys, args, message):

@@ -76,6 +76,25 @@ def test_bad_input_gets_one_line_naming_file_and_place(write_csv, text, expected
     assert "\n" not in message
 
 
+def test_utc_offsets_that_change_with_daylight_saving(write_csv):
+    text = "date,views\n2024-03-30T00:00:00+01:00,5\n2024-03-31T00:00:00+02:00,6\n2024-04-01T00:00:00Z,7\n"
+    series = vc.load_csv(write_csv(text))
+    assert list(series.index.strftime("%Y-%m-%d")) == ["2024-03-30", "2024-03-31", "2024-04-01"]
+
+
+@pytest.mark.parametrize(
+    "text, options, expected",
+    [
+        ("date,views\n2024-01-01,5\n", {"date_col": "views", "value_col": "views"}, "cannot both come from"),
+        ("date;views\n2024-01-01;5\n", {}, "viewcast reads comma-separated files"),
+        ("date,views\n2024-01-01,5\n", {"date_format": "%Q"}, "cannot be read with format '%Q'"),
+    ],
+)
+def test_more_mistakes_get_one_line(write_csv, text, options, expected):
+    with pytest.raises(vc.DataError, match=expected):
+        vc.load_csv(write_csv(text), **options)
+
+
 def test_missing_file_and_binary_file(tmp_path):
     with pytest.raises(vc.DataError, match="no such file"):
         vc.load_csv(tmp_path / "nope.csv")

@@ -30,12 +30,22 @@ def test_examples_touching_a_missing_day_are_left_out_and_counted():
     assert pd.Timestamp("2024-01-10") not in part.dates
 
 
-def test_fill_gaps_interpolates_instead():
+def test_fill_gaps_interpolates_inputs_but_never_scores_or_leaks_a_target():
     series = series_of(range(20)).drop(pd.Timestamp("2024-01-10"))
     w = make_windows(series, n_lags=3, fill_gaps=True)
     part, left_out = w.select(Period.of("2024-01-01", "2024-01-20"))
-    assert left_out == 0
-    assert part.y[part.dates == pd.Timestamp("2024-01-10")][0] == pytest.approx(9.0)
+    # the filled day is not a target, nor is the next day, whose x₁ was interpolated from it
+    assert left_out == 2
+    assert not {pd.Timestamp("2024-01-10"), pd.Timestamp("2024-01-11")} & set(part.dates)
+    assert part.X[part.dates == pd.Timestamp("2024-01-12")][0].tolist() == [10.0, 9.0, 8.0]
+
+
+def test_a_filled_day_never_carries_a_later_value_into_training():
+    series = series_of(range(30)).drop(pd.date_range("2024-01-14", "2024-01-15"))
+    series["2024-01-16":] += 1000  # the test period starts on 2024-01-16
+    w = make_windows(series, n_lags=5, fill_gaps=True)
+    train, _ = w.select(Period.of("2024-01-01", "2024-01-15"))
+    assert train.X.max() < 100 and train.y.max() < 100
 
 
 def test_no_training_example_reaches_past_the_training_period():

@@ -43,6 +43,20 @@ def test_a_stack_trains_exactly_like_separate_runs(regression, options):
         assert stack_history.best_epoch[k] == alone_history.best_epoch[0]
 
 
+def test_a_model_that_stops_early_cannot_fail_the_others():
+    # seed 3 stops after epoch 1 with lr 0.6; its later weights would explode the loss
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 3))
+    y = np.sin(2 * X[:, 0]) + X[:, 1] ** 2 + rng.normal(0, 0.3, 300)
+    X, y = torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.float32)
+    options = dict(optimizer="sgd", lr=0.6, loss="mse", batch_size=0, patience=2, n_epochs=60)
+    stack, history = fit("relu:16", [0, 1, 2, 3], X, y, **options)
+    alone, alone_history = fit("relu:16", [3], X, y, **options)
+    assert history.best_epoch[3] == alone_history.best_epoch[0]
+    for p, q in zip(stack.parameters(), alone.parameters()):
+        torch.testing.assert_close(p[3], q[0], rtol=1e-5, atol=1e-5)
+
+
 def test_same_seed_same_result_other_seed_other_result(regression):
     X, y = regression
     a, _ = fit("relu:8", [7], X, y)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import date
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,13 @@ LOSS_NAMES = ("mae", "mse")
 OPTIMIZER_NAMES = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
 SCHEDULE_NAMES = ("constant", "step", "cosine")
 SCALE_NAMES = ("standard", "none")
+
+
+def _is_iso_day(text: str) -> bool:
+    try:
+        return date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
@@ -67,6 +75,10 @@ class SplitConfig:
     def __post_init__(self):
         if self.val_days < 0:
             raise ConfigError(f"val_days must be 0 or more; got {self.val_days}")
+        for name in ("train_start", "train_end", "test_start", "test_end"):
+            value = getattr(self, name)
+            if value is not None and not _is_iso_day(value):
+                raise ConfigError(f"{name} must be a day written YYYY-MM-DD; got {value!r}")
 
 
 @dataclass
@@ -113,6 +125,8 @@ class TrainConfig:
         _check_choice("schedule", self.schedule, SCHEDULE_NAMES)
         if not self.lr > 0:
             raise ConfigError(f"the learning rate must be positive; got {self.lr}")
+        if self.seed < 0:
+            raise ConfigError(f"the first seed must be 0 or more; got {self.seed}")
         for name in ("n_epochs", "n_seeds"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1; got {getattr(self, name)}")

@@ -174,8 +174,15 @@ def _pick_columns(frame, path, date_col, value_col) -> tuple[str, str]:
     for given, option in ((date_col, "--date-col"), (value_col, "--value-col")):
         if given is not None and given not in columns:
             raise DataError(f"{path}: no column {given!r} for {option} (columns: {listed})")
+    if len(columns) == 1 and any(sep in str(columns[0]) for sep in ";\t|"):
+        raise DataError(
+            f"{path}: has one column {columns[0]!r}; viewcast reads comma-separated files: "
+            "save it as CSV with commas"
+        )
     date_col = date_col or _find_column(columns, DATE_NAMES, "date", "--date-col", path)
     value_col = value_col or _find_column(columns, VALUE_NAMES, "value", "--value-col", path)
+    if date_col == value_col:
+        raise DataError(f"{path}: the dates and the values cannot both come from column {date_col!r}")
     return date_col, value_col
 
 
@@ -195,7 +202,12 @@ def _find_column(columns, names, what, option, path) -> str:
 
 def _parse_dates(text: pd.Series, lines, path, date_format) -> pd.DatetimeIndex:
     text = text.str.strip()
-    dates = pd.to_datetime(text, format=date_format or "ISO8601", errors="coerce")
+    if date_format is None:  # a UTC offset does not change the calendar day written (DST exports)
+        text = text.str.replace(r"(?<=\d)(Z|[+-]\d\d:?\d\d)$", "", regex=True)
+    try:
+        dates = pd.to_datetime(text, format=date_format or "ISO8601", errors="coerce")
+    except ValueError as err:
+        raise DataError(f"{path}: the dates cannot be read with format {date_format!r} ({err})") from None
     bad = np.flatnonzero(dates.isna().to_numpy())
     if len(bad):
         i = bad[0]

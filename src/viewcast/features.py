@@ -7,7 +7,10 @@ are known when predicting today), never forward.
 
 Missing days are never invented here: an example whose window or target touches a
 missing day is left out, and counted, unless `fill_gaps=True` asks for linear
-interpolation first.
+interpolation of the inputs. Even then a filled day is never a target (no score on
+an invented value), nor is the day after one: interpolation takes a gap's right end
+from the first known day after it, so a filled yesterday would carry the target's
+own value into the inputs.
 """
 
 from __future__ import annotations
@@ -96,6 +99,9 @@ def make_windows(series: pd.Series, n_lags: int, fill_gaps: bool = False) -> Win
     X = np.ascontiguousarray(windows[:, -2::-1])  # x₁ = yesterday first
     y = windows[:, -1].copy()
     complete = ~np.isnan(windows).any(axis=1)
+    if fill_gaps:
+        observed = series.reindex(full.index).notna().to_numpy()
+        complete &= observed[n_lags:] & observed[n_lags - 1 : -1]  # the target and its yesterday
     return Windows(X, y, full.index[n_lags:], complete)
 
 

@@ -129,18 +129,10 @@ def train_stack(
     loss_limit = EXPLODED * mean_loss if mean_loss > 0 else float("inf")
 
     for epoch in range(1, config.n_epochs + 1):
-        epoch_loss = torch.zeros(model.n_models, device=X.device)
-        for idx in _batches(n_examples, batch_size, shufflers, X.device):
-            X_batch, y_batch = (X, y) if idx is None else (X[idx], y[idx])  # (K, B, n_lags), (K, B)
-            loss = loss_fn(model(X_batch), y_batch)  # (K,)
-            optimizer.zero_grad(set_to_none=True)
-            loss.sum().backward()  # the models share nothing: each gets its own gradient
-            optimizer.step()
-            if stopper is not None:
-                stopper.hold(model)
-            epoch_loss += loss.detach() * y_batch.shape[-1]
-        epoch_loss /= n_examples
-        _check_finite(epoch_loss, loss_limit, epoch, config, seeds)
+        batches = _batches(n_examples, batch_size, shufflers, X.device)
+        epoch_loss = _train_epoch(model, X, y, batches, loss_fn, optimizer, stopper)
+        stopped = stopper.stopped.to(X.device) if stopper is not None else None
+        _check_finite(epoch_loss, loss_limit, stopped, epoch, config, seeds)
         scheduler.step()
 
         val_loss = None
@@ -148,9 +140,10 @@ def train_stack(
             with torch.no_grad():
                 val_loss = loss_fn(model(X_val), y_val)
         if stopper is not None:
-            epoch_loss[stopper.stopped.to(X.device)] = float("nan")  # a stopped model's epoch did not happen
-            val_loss[stopper.stopped.to(X.device)] = float("nan")
+            epoch_loss[stopped] = float("nan")  # a stopped model's epoch did not happen
+            val_loss[stopped] = float("nan")
             stopper.update(model, epoch, val_loss)
+            stopper.hold(model)  # a model that stops now goes back to its best weights at once
         train_history.append(epoch_loss.cpu().numpy())
         if val_loss is not None:
             val_history.append(val_loss.cpu().numpy())
@@ -171,6 +164,21 @@ def train_stack(
     )
 
 
+def _train_epoch(model, X, y, batches, loss_fn, optimizer, stopper) -> torch.Tensor:
+    """One pass over the data, one update per batch; returns each model's mean batch loss, (K,)."""
+    epoch_loss = torch.zeros(model.n_models, device=X.device)
+    for idx in batches:
+        X_batch, y_batch = (X, y) if idx is None else (X[idx], y[idx])  # (K, B, n_lags), (K, B)
+        loss = loss_fn(model(X_batch), y_batch)  # (K,)
+        optimizer.zero_grad(set_to_none=True)
+        loss.sum().backward()  # the models share nothing: each gets its own gradient
+        optimizer.step()
+        if stopper is not None:
+            stopper.hold(model)  # models that stopped early keep their best weights
+        epoch_loss += loss.detach() * y_batch.shape[-1]
+    return epoch_loss / len(y)
+
+
 def _shuffle_generator(seed: int) -> torch.Generator:
     """A stream for the shuffles, apart from the one the weights were drawn from."""
     stream = np.random.SeedSequence([seed, 1]).generate_state(1)[0]
@@ -189,10 +197,14 @@ def _batches(n_examples, batch_size, shufflers, device):
 EXPLODED = 1000  # times the loss of predicting the training mean
 
 
-def _check_finite(epoch_loss, loss_limit, epoch, config, seeds) -> None:
-    """Stop when a loss is inf or NaN, or EXPLODED times worse than predicting the mean."""
-    # NaN from a model that stopped early is not divergence: it is set after this check.
+def _check_finite(epoch_loss, loss_limit, stopped, epoch, config, seeds) -> None:
+    """Stop when a loss is inf or NaN, or EXPLODED times worse than predicting the mean.
+
+    Models that stopped early (`stopped`, or None) are done: their losses do not count.
+    """
     bad = ~torch.isfinite(epoch_loss) | (epoch_loss > loss_limit)
+    if stopped is not None:
+        bad &= ~stopped
     if bad.any():
         k = int(bad.nonzero()[0])
         value = epoch_loss[k].item()

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,37 +157,59 @@ def _linear_report(forecaster, parts, loss_name: str, losses: dict) -> dict:
 
 
 def check_out_dir(out: Path, force: bool) -> None:
-    """Fail early, before any training, if writing `out` would lose something."""
+    """Fail early, before any training, if writing `out` would lose something.
+
+    `force` replaces only a folder that holds nothing but a run's own files.
+    """
     out = Path(out)
+    if out.is_symlink():
+        raise ConfigError(f"{out} is a symbolic link; give the run folder's real path")
+    if Path.cwd().resolve().is_relative_to(out.resolve()):
+        raise ConfigError(f"{out} is the current folder or holds it; choose a new folder for --out")
+    for parent in out.parents:
+        if parent.exists() and not parent.is_dir():
+            raise ConfigError(f"{parent} is a file, so {out} cannot be made; choose another --out")
     if not out.exists():
         return
     if not out.is_dir():
         raise ConfigError(f"{out} exists and is a file; choose another --out")
-    if not any(out.iterdir()):
+    contents = {p.name for p in out.iterdir()}
+    if not contents:
         return
     if not force:
         raise ConfigError(f"{out} already exists; choose another --out, or add --force to replace it")
-    if not (out / "config.json").exists() or not (out / "model.pt").exists():
-        raise ConfigError(f"{out} is not a viewcast run folder; --force only replaces run folders")
+    if not contents <= set(FILES) or not {"config.json", "model.pt"} <= contents:
+        raise ConfigError(
+            f"{out} is not a viewcast run folder (it holds other files); --force only replaces run folders"
+        )
 
 
 def save_run(run: Run, out: Path, force: bool = False) -> Path:
-    """Write the run folder `out` (see the module docstring); returns its path."""
+    """Write the run folder `out` (see the module docstring); returns its path.
+
+    The files are written to a folder beside `out`, which is then renamed: a reader
+    never sees half a run, and a replaced run is removed only once the new one is in place.
+    """
     out = Path(out)
     check_out_dir(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    tag = uuid.uuid4().hex[:8]
+    staging, old = out.with_name(f".{out.name}.new-{tag}"), out.with_name(f".{out.name}.old-{tag}")
     try:
+        staging.mkdir(parents=True)
         run.config.save(staging / "config.json")
         torch.save(run.forecaster.state(), staging / "model.pt")
         run.forecaster.history_.to_csv(staging / "history.csv", index=False)
         (staging / "metrics.json").write_text(json.dumps(run.metrics, indent=2) + "\n")
         if out.exists():
-            shutil.rmtree(out)
+            out.rename(old)
         staging.rename(out)
-    except BaseException:
+    except OSError as err:
+        if old.exists() and not out.exists():
+            old.rename(out)  # put the previous run back
+        raise ConfigError(f"cannot write the run folder {out}: {err.strerror or err}") from None
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
+    shutil.rmtree(old, ignore_errors=True)
     return out
 
 
@@ -197,11 +219,15 @@ def load_run(folder: Path) -> Run:
     missing = [name for name in FILES if not (folder / name).exists()]
     if missing:
         raise DataError(f"{folder} is not a complete viewcast run folder (missing {', '.join(missing)})")
-    config = RunConfig.load(folder / "config.json")
-    state = torch.load(folder / "model.pt", map_location="cpu", weights_only=True)
-    forecaster = Forecaster(
-        config.model.spec, config.model.n_lags, config.train, config.model.scale, config.data.fill_gaps
-    ).load_state(state)
-    forecaster.history_ = pd.read_csv(folder / "history.csv")
-    metrics = json.loads((folder / "metrics.json").read_text())
+    try:
+        config = RunConfig.load(folder / "config.json")
+        state = torch.load(folder / "model.pt", map_location="cpu", weights_only=True)
+        forecaster = Forecaster(
+            config.model.spec, config.model.n_lags, config.train, config.model.scale, config.data.fill_gaps
+        ).load_state(state)
+        forecaster.history_ = pd.read_csv(folder / "history.csv")
+        metrics = json.loads((folder / "metrics.json").read_text())
+    except Exception as err:  # any damage: bad JSON, a foreign pickle, mismatched shapes...
+        detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise DataError(f"{folder} is a damaged run folder ({detail[:200]}); train it again") from None
     return Run(config, forecaster, metrics)

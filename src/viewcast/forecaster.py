@@ -17,7 +17,7 @@ import pandas as pd
 import torch
 from tqdm.auto import tqdm
 
-from .config import ModelConfig, TrainConfig
+from .config import ModelConfig, RunConfig, TrainConfig
 from .errors import ConfigError, DataError, NotFittedError
 from .features import Period, Scaler, Windows, daily, make_windows
 from .losses import to_views
@@ -63,6 +63,11 @@ class Forecaster:
         self.training = training
         self.scale = scale
         self.fill_gaps = fill_gaps
+
+    @classmethod
+    def from_config(cls, config: RunConfig) -> Forecaster:
+        """The (unfitted) forecaster a run's config describes."""
+        return cls(config.model.spec, config.model.n_lags, config.train, config.model.scale, config.data.fill_gaps)
 
     # -- fitting ---------------------------------------------------------------
 

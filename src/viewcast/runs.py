@@ -61,9 +61,7 @@ def train_run(config: RunConfig, progress: bool = False) -> Run:
     split = make_split(series, config.split, dataset)
     windows = make_windows(series, config.model.n_lags, config.data.fill_gaps)
     parts, left_out = split_windows(windows, split)
-    forecaster = Forecaster(
-        config.model.spec, config.model.n_lags, config.train, config.model.scale, config.data.fill_gaps
-    ).fit_windows(parts["train"], parts.get("val"), progress=progress)
+    forecaster = Forecaster.from_config(config).fit_windows(parts["train"], parts.get("val"), progress=progress)
     metrics = measure(forecaster, series, split, parts, left_out, config)
     metrics["training"]["wall_time_s"] = round(time.perf_counter() - started, 3)
     return Run(config, forecaster, metrics)
@@ -222,9 +220,7 @@ def load_run(folder: Path) -> Run:
     try:
         config = RunConfig.load(folder / "config.json")
         state = torch.load(folder / "model.pt", map_location="cpu", weights_only=True)
-        forecaster = Forecaster(
-            config.model.spec, config.model.n_lags, config.train, config.model.scale, config.data.fill_gaps
-        ).load_state(state)
+        forecaster = Forecaster.from_config(config).load_state(state)
         forecaster.history_ = pd.read_csv(folder / "history.csv")
         metrics = json.loads((folder / "metrics.json").read_text())
     except Exception as err:  # any damage: bad JSON, a foreign pickle, mismatched shapes...

@@ -7,6 +7,7 @@ line and exit with status 1; usage errors exit with 2; nothing is written then.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 from datetime import datetime
@@ -28,7 +29,9 @@ from .config import (
 )
 from .data import DATASETS, describe, load_dataset
 from .errors import ViewcastError
-from .runs import check_out_dir, load_run, load_series, save_run, train_run
+from .folders import check_out_dir
+from .lecture import LECTURE_FOLDER, LECTURE_TRAINING, QUICK, TABLE_KEYS, LectureConfig, run_lecture, save_lecture
+from .runs import RUN_FOLDER, load_run, load_series, save_run, train_run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,17 +110,8 @@ def train(dataset, path, date_col, value_col, date_format, fill_gaps, spec, lags
           optimizer, lr, epochs, batch_size, schedule, warmup_epochs, patience, seeds, seed, device,
           train_start, train_end, val_days, test_start, test_end, out, force, quiet):
     """Train a model on daily views and save the run."""
-    if dataset and path:
-        raise click.UsageError("give --dataset or --data, not both")
     config = RunConfig(
-        data=DataConfig(
-            dataset=None if path else (dataset or "wiki-r"),
-            path=str(path) if path else None,
-            date_col=date_col,
-            value_col=value_col,
-            date_format=date_format,
-            fill_gaps=fill_gaps,
-        ),
+        data=_data_config(dataset, path, date_col, value_col, date_format, fill_gaps),
         split=SplitConfig(train_start, train_end, test_start, test_end, val_days),
         model=ModelConfig(spec, lags, scale),
         train=TrainConfig(
@@ -127,11 +121,24 @@ def train(dataset, path, date_col, value_col, date_format, fill_gaps, spec, lags
         ),
     )
     out = out or _default_out(config)
-    check_out_dir(out, force)
+    check_out_dir(out, force, RUN_FOLDER)
     run = train_run(config, progress=not quiet)
     _print_run(run.metrics)
     save_run(run, out, force)
     click.echo(f"saved the run in {out}/")
+
+
+def _data_config(dataset, path, date_col, value_col, date_format, fill_gaps) -> DataConfig:
+    if dataset and path:
+        raise click.UsageError("give --dataset or --data, not both")
+    return DataConfig(
+        dataset=None if path else (dataset or "wiki-r"),
+        path=str(path) if path else None,
+        date_col=date_col,
+        value_col=value_col,
+        date_format=date_format,
+        fill_gaps=fill_gaps,
+    )
 
 
 def _default_out(config: RunConfig) -> Path:
@@ -173,6 +180,50 @@ def _print_run(metrics: dict) -> None:
 
 def _span(values: list[int]) -> str:
     return str(values[0]) if min(values) == max(values) else f"{min(values)}..{max(values)}"
+
+
+@cli.command()
+@click.option("--dataset", help="A bundled dataset (see `viewcast datasets`). Default: wiki-r.")
+@data_options
+@click.option("--fill-gaps", is_flag=True, help="Fill missing days by interpolation instead of leaving out the examples that touch them.")
+@click.option("--seeds", type=int, help=f"Seeds per model (default: {LECTURE_TRAINING.n_seeds}; {QUICK['n_seeds']} with --quick).")
+@click.option("--seed", type=int, default=0, show_default=True, help="The first seed.")
+@click.option("--epochs", type=int, help=f"Epochs for every model (default: {LECTURE_TRAINING.n_epochs}; {QUICK['n_epochs']} with --quick).")
+@click.option("--lr", type=float, default=LECTURE_TRAINING.lr, show_default=True, help="Learning rate η for every model (cosine decay to 0).")
+@click.option("--batch-size", type=int, default=LECTURE_TRAINING.batch_size, show_default=True, help="0 for full batch.")
+@click.option("--quick", is_flag=True, help="Fewer epochs and seeds, the same tables: the whole run in seconds.")
+@click.option("--tables", default=",".join(TABLE_KEYS), show_default=True, help="Which tables to run, comma-separated.")
+@click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
+@click.option("--train-start", help="First training day, YYYY-MM-DD (default: the dataset's).")
+@click.option("--train-end", help="Last training day.")
+@click.option("--test-start", help="First test day.")
+@click.option("--test-end", help="Last test day.")
+@click.option("--out", type=click.Path(path_type=Path), help="Folder for results.json and tables.md (default: runs/lecture-<data>-<time>).")
+@click.option("--force", is_flag=True, help="Replace the folder if it exists (only a lecture folder).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def lecture(dataset, path, date_col, value_col, date_format, fill_gaps, seeds, seed, epochs, lr,
+            batch_size, quick, tables, device, train_start, train_end, test_start, test_end, out, force, quiet):
+    """Redo the lecture's experiments: one day, more days, width, depth, model selection."""
+    defaults = QUICK if quick else {"n_epochs": LECTURE_TRAINING.n_epochs, "n_seeds": LECTURE_TRAINING.n_seeds}
+    config = LectureConfig(
+        data=_data_config(dataset, path, date_col, value_col, date_format, fill_gaps),
+        split=SplitConfig(train_start, train_end, test_start, test_end),
+        train=dataclasses.replace(
+            LECTURE_TRAINING,
+            n_epochs=defaults["n_epochs"] if epochs is None else epochs,
+            n_seeds=defaults["n_seeds"] if seeds is None else seeds,
+            seed=seed, lr=lr, batch_size=batch_size, device=device,
+        ),
+        quick=quick,
+        tables=tuple(key.strip() for key in tables.split(",") if key.strip()),
+    )
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = out or Path("runs") / f"lecture-{config.data.dataset or Path(config.data.path).stem}-{stamp}"
+    check_out_dir(out, force, LECTURE_FOLDER)
+    results = run_lecture(config, progress=not quiet)
+    click.echo(display.lecture_tables(results))
+    save_lecture(results, out, force)
+    click.echo(f"wall time {results['wall_time_s']:.0f} s; saved results.json and tables.md in {out}/")
 
 
 @cli.command()

@@ -7,9 +7,14 @@ from tabulate import tabulate
 PERIOD_NAMES = {"train": "train", "val": "validation", "test": "test"}
 
 
-def k(views: float) -> str:
-    """Views in thousands, as the lecture writes them: 482.0 -> '0.48k'."""
-    return f"{views / 1000:.2f}k"
+def k(views: float, decimals: int | None = None) -> str:
+    """Views in thousands, as the lecture writes them: 482.0 -> '0.48k'.
+
+    Under 0.1k a third decimal keeps small losses apart: 18.0 -> '0.018k'.
+    """
+    if decimals is None:
+        decimals = 2 if abs(views) >= 99.5 else 3
+    return f"{views / 1000:.{decimals}f}k"
 
 
 def days(n: int) -> str:
@@ -21,7 +26,7 @@ def with_spread(summary: dict) -> str:
     """'0.48k ± 0.01k' from a summary with mean and std over seeds."""
     if len(summary["per_seed"]) == 1:
         return k(summary["mean"])
-    return f"{k(summary['mean'])} ± {k(summary['std'])}"
+    return f"{k(summary['mean'])} ± {k(summary['std'], 3)}"
 
 
 def results_table(metrics: dict) -> str:
@@ -63,3 +68,154 @@ def linear_function(metrics: dict, max_weights: int = 7) -> str:
     shown = ", ".join(f"{wj:.2f}" for wj in w[:max_weights]) + (", ..." if len(w) > max_weights else "")
     where = f"mean of {n_seeds} seeds" if n_seeds > 1 else f"seed {metrics['seeds'][0]}"
     return f"learned y = b + Σ w_j x_j ({where}): b = {k(b)}, w = {shown}"
+
+
+# -- the lecture's tables (viewcast lecture) -------------------------------------
+
+
+def lecture_tables(results: dict, markdown: bool = False) -> str:
+    """Every table of a `run_lecture` result, with the lecture's numbers and the diagnosis.
+
+    `markdown=True` gives GitHub-flavoured Markdown (`tables.md`); otherwise plain text.
+    """
+    fmt = "github" if markdown else "simple"
+    parts = [_lecture_header(results, markdown)]
+    for table in results["tables"].values():
+        parts.append(_lecture_table(table, fmt, markdown))
+    if results["selection"] is not None:
+        parts.append(_selection_table(results, fmt, markdown))
+    return "\n\n".join(parts) + "\n"
+
+
+def _heading(title: str, markdown: bool, level: int = 2) -> str:
+    return f"{'#' * level} {title}" if markdown else f"{title}\n{'=' * len(title)}"
+
+
+def _lecture_header(results: dict, markdown: bool) -> str:
+    data, periods, t = results["data"], results["periods"], results["training"]
+    seeds = results["seeds"]
+    schedule = "" if t["schedule"] == "constant" else f" with {t['schedule']} decay"
+    batch = "full batch" if t["batch_size"] == 0 else f"batch {t['batch_size']}"
+    lines = [
+        _heading(f"The lecture's experiments on {data['source']}", markdown, level=1),
+        "",
+        f"Data: {data['source']}, {data['first']}..{data['last']} ({data['days']:,} days, "
+        f"{data['missing_days']} missing{', filled by interpolation' if data['filled_days'] else ''}). "
+        f"Training {_span(periods['train'])}, test {_span(periods['test'])}.",
+        f"Every model: {t['loss'].upper()}, {t['optimizer']}, η = {t['lr']:g}{schedule}, {batch}, "
+        f"{t['n_epochs']} epochs; {len(seeds)} seed{'s' if len(seeds) > 1 else ''} "
+        f"({seeds[0]}..{seeds[-1]}). Losses are MAE in views, mean ± std over the seeds."
+        + (" Quick mode: fewer epochs and seeds than the full run." if results["quick"] else ""),
+        "The lecture's columns are its own channel (train 2017-2020, test 2021): another series,"
+        " so compare the shape of each table, not the values.",
+    ]
+    return "\n".join(lines)
+
+
+def _span(period: dict) -> str:
+    return f"{period['start']}..{period['end']}"
+
+
+def _target_days_line(target_days: dict, shared: bool) -> str:
+    parts = []
+    for name, info in target_days.items():
+        left = f" ({info['left_out']:,} left out for missing days)" if info["left_out"] else ""
+        parts.append(f"{PERIOD_NAMES[name]} {info['days']:,} of {info['days'] + info['left_out']:,}{left}")
+    same = "; the same days for every row, reached by every window" if shared else ""
+    return "Target days: " + ", ".join(parts) + same + "."
+
+
+def _lecture_table(table: dict, fmt: str, markdown: bool) -> str:
+    headers = ["model", "train L", "test L'", "lecture L", "lecture L'", "last-epoch drop"]
+    rows = []
+    for row in table["rows"]:
+        lecture = row["lecture"] or {}
+        drop = row["training"]["final_epoch_improvement"]
+        rows.append(
+            [
+                row["label"],
+                with_spread(row["train"]),
+                with_spread(row["test"]),
+                k(lecture["train"]) if lecture else "",
+                k(lecture["test"]) if lecture else "",
+                f"{100 * drop['mean']:.2f}%" if drop else "n/a",
+            ]
+        )
+    for baseline in table["baselines"]:
+        rows.append([baseline["label"], _baseline_k(baseline["train"]), _baseline_k(baseline["test"]), "", "", ""])
+    shared = len(table["rows"]) > 1
+    parts = [
+        _heading(table["title"], markdown),
+        "",
+        _target_days_line(table["target_days"], shared),
+        "",
+        tabulate(rows, headers=headers, tablefmt=fmt, colalign=["left"] + ["right"] * 5),
+    ]
+    if "function" in table:
+        parts += ["", _one_day_function(table["function"])]
+    if "weights_7" in table:
+        parts += ["", _weights_table(table["weights_7"], fmt)]
+    if table["diagnosis"]:
+        parts += ["", "Diagnosis (the lecture's general guide, rows read pairwise):"]
+        parts += [f"- {verdict['text']}" for verdict in table["diagnosis"]]
+    return "\n".join(parts)
+
+
+def _baseline_k(result: dict) -> str:
+    return "n/a" if result["mae"] is None else k(result["mae"])
+
+
+def _one_day_function(function: dict) -> str:
+    w, b, lecture = function["w"], function["b"], function["lecture"]
+    return (
+        f"Learned: w = {w['mean']:.2f} ± {w['std']:.2f}, b = {with_spread(b)}; "
+        f"the lecture: w* = {lecture['w']:.2f}, b* = {k(lecture['b'])}."
+    )
+
+
+def _weights_table(weights: dict, fmt: str) -> str:
+    lecture = weights["lecture"]
+    rows = [["b", with_spread(weights["b"]), k(lecture["b"])]]
+    for j, (w_j, ref) in enumerate(zip(weights["w"], lecture["w"]), start=1):
+        rows.append([f"w{j} (x{j}: {days(j)} before)", f"{w_j['mean']:.2f} ± {w_j['std']:.2f}", f"{ref:.2f}"])
+    return tabulate(rows, headers=["7-day weights", "learned", "lecture"], tablefmt=fmt, colalign=["left", "right", "right"])
+
+
+def _selection_table(results: dict, fmt: str, markdown: bool) -> str:
+    selection, periods = results["selection"], results["periods"]
+    rows = []
+    for candidate in sorted(selection["candidates"], key=lambda c: _sort_key(c["val"]["mean"])):
+        mark = "← picked" if candidate["label"] == selection["picked"] else ""
+        rows.append([candidate["label"], _summary_k(candidate["train"]), _summary_k(candidate["val"]), mark])
+    headers = ["candidate", f"train L ({_span(periods['selection_train'])})", f"validation L ({_span(periods['validation'])})", ""]
+    picked, best = selection["picked"], selection["best_on_test"]
+    verdict = (
+        f"It was also the best on test ({k(selection['best_test']['mean'])})."
+        if selection["picked_is_best_on_test"]
+        else f"It was not the best on test: {best} scores {k(selection['best_test']['mean'])} "
+        f"({selection['picked_test']['mean'] - selection['best_test']['mean']:,.0f} views lower), "
+        "but picking by the test loss would be choosing for the test set."
+    )
+    parts = [
+        _heading("Which one would you use to predict today? Model selection by validation", markdown),
+        "",
+        "Each candidate trained again without the last part of the training period, "
+        "which becomes validation; the lowest validation loss picks.",
+        _target_days_line(selection["target_days"], True),
+        "",
+        tabulate(rows, headers=headers, tablefmt=fmt, colalign=["left", "right", "right", "left"]),
+        "",
+        f"Picked: {picked}. Its test loss, trained on the whole training period as in the tables, "
+        f"looked at once: {_summary_k(selection['picked_test'])}. {verdict}",
+    ]
+    return "\n".join(parts)
+
+
+def _summary_k(summary: dict) -> str:
+    if summary["mean"] is None:
+        return "n/a"
+    return with_spread(summary) if "per_seed" in summary else k(summary["mean"])
+
+
+def _sort_key(value) -> float:
+    return float("inf") if value is None else value

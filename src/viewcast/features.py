@@ -72,6 +72,23 @@ class Windows:
         chosen = Windows(self.X[keep], self.y[keep], self.dates[keep], self.complete[keep])
         return chosen, int(inside.sum() - keep.sum())
 
+    def on(self, dates: pd.DatetimeIndex) -> Windows:
+        """The complete examples whose target day is one of `dates`."""
+        keep = self.dates.isin(dates) & self.complete
+        return Windows(self.X[keep], self.y[keep], self.dates[keep], self.complete[keep])
+
+
+def shared_days(windows: list[Windows]) -> pd.DatetimeIndex:
+    """The target days complete in every one of `windows`.
+
+    Models with different lags compare fairly only on the same target days: a longer
+    window reaches back to more days, so a missing day leaves out more of its examples.
+    """
+    days = windows[0].dates[windows[0].complete]
+    for w in windows[1:]:
+        days = days.intersection(w.dates[w.complete])
+    return days
+
 
 def daily(series: pd.Series, fill_gaps: bool = False) -> tuple[pd.Series, int]:
     """The series on every calendar day (missing days NaN, or interpolated), and how many were missing."""

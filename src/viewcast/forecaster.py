@@ -82,8 +82,13 @@ class Forecaster:
         val_part = windows.select(_period(val))[0] if val is not None else None
         return self.fit_windows(train_part, val_part, progress=progress)
 
-    def fit_windows(self, train: Windows, val: Windows | None = None, progress: bool = False) -> Forecaster:
-        """`fit` on examples already made by `features.make_windows`."""
+    def fit_windows(
+        self, train: Windows, val: Windows | None = None, progress: bool = False, on_epoch=None
+    ) -> Forecaster:
+        """`fit` on examples already made by `features.make_windows`.
+
+        `on_epoch(epoch)`, if given, is called after every epoch (e.g. to move a progress bar).
+        """
         model_config = ModelConfig(self.model, self.n_lags, self.scale)  # validates
         config = self.training or TrainConfig()
         if config.patience is not None and (val is None or len(val.y) == 0):
@@ -104,6 +109,8 @@ class Forecaster:
                 loss = to_views(config.loss, np.nanmean(train_loss.cpu().numpy()), self.scaler_.scale)
                 bar.set_postfix_str(f"train {config.loss.upper()} {loss:,.0f}", refresh=False)
                 bar.update()
+                if on_epoch is not None:
+                    on_epoch(epoch)
 
             history = train_stack(self.model_, X, y, config, self.seeds_, X_val, y_val, show)
         self.history_ = self._history_frame(history, config.loss)
@@ -128,6 +135,19 @@ class Forecaster:
         if history.val is not None:
             frame["val_loss"] = to_views(loss_name, history.val, self.scaler_.scale).ravel()
         return frame.dropna(subset=["train_loss"])  # epochs after a model stopped early
+
+    def final_epoch_improvement(self) -> list[float | None]:
+        """Per seed: the fraction by which the last epoch lowered the training loss.
+
+        A model still improving fast when training ends has not converged.
+        """
+        self._check_fitted()
+        history = self.history_.pivot(index="epoch", columns="seed", values="train_loss")
+        improvements = []
+        for seed in history.columns:
+            losses = history[seed].dropna().to_numpy()
+            improvements.append(float((losses[-2] - losses[-1]) / losses[-2]) if len(losses) > 1 else None)
+        return improvements
 
     # -- using the fitted function ---------------------------------------------
 

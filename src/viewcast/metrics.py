@@ -36,3 +36,15 @@ METRICS = {"mae": mae, "mse": mse, "rmse": rmse, "mape": mape}
 def evaluate(y: np.ndarray, y_hat: np.ndarray) -> dict[str, float]:
     """Every metric of `y_hat` against `y`."""
     return {name: fn(y, y_hat) for name, fn in METRICS.items()}
+
+
+def over_seeds(values: np.ndarray) -> dict:
+    """One number per seed, summarized: per_seed, mean, std, min, max (plain floats, for JSON)."""
+    values = np.asarray(values, dtype=float)
+    return {
+        "per_seed": values.tolist(),
+        "mean": float(values.mean()),
+        "std": float(values.std()),
+        "min": float(values.min()),
+        "max": float(values.max()),
+    }

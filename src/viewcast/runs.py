@@ -8,17 +8,14 @@ A run folder holds:
     history.csv    per epoch and seed: training (and validation) loss in views
     metrics.json   losses per period and seed, baselines, left-out examples, timing
 
-A folder is written whole or not at all (it is built beside its final name and
-renamed), and an existing one is replaced only when asked (`force`), and only if
-it is a run folder itself.
+A folder is written whole or not at all, and an existing one is replaced only when
+asked (`force`), and only if it is a run folder itself (see `folders`).
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,11 +26,12 @@ import torch
 from .baselines import evaluate_baselines
 from .config import DataConfig, RunConfig
 from .data import Dataset, describe, get_dataset, load_csv, load_dataset
-from .errors import ConfigError, DataError
+from .errors import DataError
 from .features import Split, Windows, daily, make_split, make_windows, split_windows
+from .folders import FolderKind, write_folder
 from .forecaster import Forecaster, evaluate_windows
 from .optimize import least_squares
-from .metrics import evaluate
+from .metrics import evaluate, over_seeds
 
 FILES = ("config.json", "model.pt", "history.csv", "metrics.json")
 
@@ -70,7 +68,6 @@ def train_run(config: RunConfig, progress: bool = False) -> Run:
 def measure(forecaster, series, split: Split, parts: dict[str, Windows], left_out, config) -> dict:
     """Everything a reader needs to judge the run, as plain JSON-able values (losses in views)."""
     full, n_missing = daily(series, config.data.fill_gaps)
-    history = forecaster.history_.pivot(index="epoch", columns="seed", values="train_loss")
     metrics = {
         "data": {
             "source": config.data.source,
@@ -96,10 +93,13 @@ def measure(forecaster, series, split: Split, parts: dict[str, Windows], left_ou
             "device": str(forecaster.device_),
             "epochs_run": forecaster.n_epochs_run_,
             "best_epoch": forecaster.best_epoch_.tolist(),
-            "final_epoch_improvement": _final_improvement(history),
+            "final_epoch_improvement": forecaster.final_epoch_improvement(),
         },
         "seeds": list(forecaster.seeds_),
-        "losses": {name: _summaries(evaluate_windows(forecaster, part)) for name, part in parts.items()},
+        "losses": {
+            name: {metric: over_seeds(values) for metric, values in evaluate_windows(forecaster, part).items()}
+            for name, part in parts.items()
+        },
         "baselines": {
             name: evaluate_baselines(full, part.dates, part.y) for name, part in parts.items()
         },
@@ -107,31 +107,6 @@ def measure(forecaster, series, split: Split, parts: dict[str, Windows], left_ou
     if forecaster.model_.spec.is_linear:
         metrics["linear"] = _linear_report(forecaster, parts, config.train.loss, metrics["losses"])
     return metrics
-
-
-def _summaries(per_seed: dict[str, np.ndarray]) -> dict:
-    return {
-        name: {
-            "per_seed": values.tolist(),
-            "mean": float(values.mean()),
-            "std": float(values.std()),
-            "min": float(values.min()),
-            "max": float(values.max()),
-        }
-        for name, values in per_seed.items()
-    }
-
-
-def _final_improvement(history: pd.DataFrame) -> list[float | None]:
-    """Per seed: the fraction by which the last epoch lowered the training loss.
-
-    A model still improving fast when training ends has not converged.
-    """
-    improvements = []
-    for seed in history.columns:
-        losses = history[seed].dropna().to_numpy()
-        improvements.append(float((losses[-2] - losses[-1]) / losses[-2]) if len(losses) > 1 else None)
-    return improvements
 
 
 def _linear_report(forecaster, parts, loss_name: str, losses: dict) -> dict:
@@ -153,62 +128,18 @@ def _linear_report(forecaster, parts, loss_name: str, losses: dict) -> dict:
 
 # -- the run folder ------------------------------------------------------------
 
-
-def check_out_dir(out: Path, force: bool) -> None:
-    """Fail early, before any training, if writing `out` would lose something.
-
-    `force` replaces only a folder that holds nothing but a run's own files.
-    """
-    out = Path(out)
-    if out.is_symlink():
-        raise ConfigError(f"{out} is a symbolic link; give the run folder's real path")
-    if Path.cwd().resolve().is_relative_to(out.resolve()):
-        raise ConfigError(f"{out} is the current folder or holds it; choose a new folder for --out")
-    for parent in out.parents:
-        if parent.exists() and not parent.is_dir():
-            raise ConfigError(f"{parent} is a file, so {out} cannot be made; choose another --out")
-    if not out.exists():
-        return
-    if not out.is_dir():
-        raise ConfigError(f"{out} exists and is a file; choose another --out")
-    contents = {p.name for p in out.iterdir()}
-    if not contents:
-        return
-    if not force:
-        raise ConfigError(f"{out} already exists; choose another --out, or add --force to replace it")
-    if not contents <= set(FILES) or not {"config.json", "model.pt"} <= contents:
-        raise ConfigError(
-            f"{out} is not a viewcast run folder (it holds other files); --force only replaces run folders"
-        )
+RUN_FOLDER = FolderKind("viewcast run folder", FILES, ("config.json", "model.pt"))
 
 
 def save_run(run: Run, out: Path, force: bool = False) -> Path:
-    """Write the run folder `out` (see the module docstring); returns its path.
-
-    The files are written to a folder beside `out`, which is then renamed: a reader
-    never sees half a run, and a replaced run is removed only once the new one is in place.
-    """
-    out = Path(out)
-    check_out_dir(out, force)
-    tag = uuid.uuid4().hex[:8]
-    staging, old = out.with_name(f".{out.name}.new-{tag}"), out.with_name(f".{out.name}.old-{tag}")
-    try:
-        staging.mkdir(parents=True)
-        run.config.save(staging / "config.json")
-        torch.save(run.forecaster.state(), staging / "model.pt")
-        run.forecaster.history_.to_csv(staging / "history.csv", index=False)
-        (staging / "metrics.json").write_text(json.dumps(run.metrics, indent=2) + "\n")
-        if out.exists():
-            out.rename(old)
-        staging.rename(out)
-    except OSError as err:
-        if old.exists() and not out.exists():
-            old.rename(out)  # put the previous run back
-        raise ConfigError(f"cannot write the run folder {out}: {err.strerror or err}") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    shutil.rmtree(old, ignore_errors=True)
-    return out
+    """Write the run folder `out` (see the module docstring), whole or not at all; returns its path."""
+    writers = {
+        "config.json": run.config.save,
+        "model.pt": lambda path: torch.save(run.forecaster.state(), path),
+        "history.csv": lambda path: run.forecaster.history_.to_csv(path, index=False),
+        "metrics.json": lambda path: path.write_text(json.dumps(run.metrics, indent=2) + "\n"),
+    }
+    return write_folder(out, writers, RUN_FOLDER, force)
 
 
 def load_run(folder: Path) -> Run:

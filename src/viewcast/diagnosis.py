@@ -1,0 +1,99 @@
+"""The lecture's general guide, applied to two rows of a table: a smaller and a bigger model.
+
+The bigger function set contains the smaller one (56 days contain 28; 100 ReLU can
+imitate 10, or a linear function; 4 layers can imitate 3), so:
+
+    bigger model, HIGHER training loss          -> optimization failure (not overfitting:
+                                                   the optimizer missed a better point)
+    training loss falls, test loss rises        -> overfitting
+    training loss falls, test loss falls        -> the bigger model helps
+    training loss falls, test loss flat         -> no gain on unseen data
+    a difference no larger than the seed spread -> neither can be told
+
+A difference counts only when it is larger than the seed spread: the larger of the
+two rows' standard deviations over seeds. Losses are in views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from .display import k
+
+OPTIMIZATION_FAILURE = "optimization failure"
+OVERFITTING = "overfitting"
+BETTER = "better"
+NO_TEST_GAIN = "no gain on test"
+WITHIN_SPREAD = "within the seed spread"
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss over seeds: its mean and standard deviation (0 for one seed)."""
+
+    mean: float
+    std: float = 0.0
+
+    @classmethod
+    def of(cls, summary: dict) -> Loss:
+        return cls(summary["mean"], summary["std"])
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the general guide says of `bigger` against `smaller`, and the numbers behind it."""
+
+    smaller: str
+    bigger: str
+    kind: str
+    text: str
+    train_change: float
+    train_spread: float
+    test_change: float
+    test_spread: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def compare(smaller: str, bigger: str, train: tuple[Loss, Loss], test: tuple[Loss, Loss]) -> Verdict:
+    """The verdict on `bigger` vs `smaller`, from their (smaller, bigger) training and test losses.
+
+    >>> compare("relu:100", "relu:100x4", (Loss(280), Loss(100)), (Loss(430), Loss(440))).kind
+    'overfitting'
+    """
+    d_train, s_train = _change(*train)
+    d_test, s_test = _change(*test)
+    numbers = (
+        f"training {k(train[0].mean)} → {k(train[1].mean)}, test {k(test[0].mean)} → {k(test[1].mean)}"
+    )
+    if d_train > s_train:
+        kind = OPTIMIZATION_FAILURE
+        why = (
+            f"a higher training loss, though its function set includes {smaller}'s: "
+            "an optimization failure, not overfitting"
+        )
+    elif d_train >= -s_train:
+        kind = WITHIN_SPREAD
+        why = (
+            f"the training losses differ by {abs(d_train):,.1f} views, no more than the seed spread "
+            f"({s_train:,.1f}): neither an optimization failure nor overfitting can be told"
+        )
+    elif d_test > s_test:
+        kind = OVERFITTING
+        why = "better on the training data, worse on unseen data: overfitting"
+    elif d_test < -s_test:
+        kind = BETTER
+        why = "better on both the training data and unseen data"
+    else:
+        kind = NO_TEST_GAIN
+        why = (
+            f"better on the training data, but the test losses differ by {abs(d_test):,.1f} views, "
+            f"no more than the seed spread ({s_test:,.1f}): no gain on unseen data"
+        )
+    return Verdict(smaller, bigger, kind, f"{bigger} vs {smaller}: {why} ({numbers}).", d_train, s_train, d_test, s_test)
+
+
+def _change(smaller: Loss, bigger: Loss) -> tuple[float, float]:
+    """How much the loss rises from smaller to bigger, and the seed spread it is judged against."""
+    return bigger.mean - smaller.mean, max(smaller.std, bigger.std)

@@ -1,0 +1,204 @@
+import dataclasses
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from viewcast import lecture
+from viewcast.cli import main
+from viewcast.config import DataConfig, SplitConfig
+from viewcast.data import get_dataset
+from viewcast.features import make_split, make_windows, shared_days
+from viewcast.runs import load_series
+
+FAST = ["--epochs", "2", "--seeds", "2", "--quiet"]
+GAPS = ("2020-06-15", "2021-03-10")  # one missing day in training, one in the test year
+
+
+@pytest.fixture
+def views_csv(tmp_path):
+    """Three years of synthetic daily views with two missing days, as a CSV."""
+    days = pd.date_range("2019-01-01", "2021-12-31", name="date")
+    rng = np.random.default_rng(1)
+    t = np.arange(len(days))
+    views = np.round(1000 + t + 300 * (days.day_of_week < 5) + rng.normal(0, 30, len(days)))
+    series = pd.Series(views, index=days, name="views").drop(pd.to_datetime(GAPS))
+    path = tmp_path / "views.csv"
+    series.to_csv(path)
+    return path, series
+
+
+def run_cli(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_shared_days_leave_out_every_target_a_long_window_touches(weekly_series):
+    gap = weekly_series.index[100]
+    series = weekly_series.drop(gap)
+    short, long = make_windows(series, 1), make_windows(series, 56)
+    days = shared_days([short, long])
+    start = weekly_series.index[56]  # the first day with 56 days before it
+    touched = pd.date_range(gap, gap + pd.Timedelta(days=56))  # the gap is in these windows (or is their target)
+    expected = pd.date_range(start, weekly_series.index[-1]).difference(touched)
+    assert days.equals(expected)
+    assert len(short.on(days).y) == len(long.on(days).y) == len(expected)
+
+
+def test_rows_of_a_shared_table_are_trained_and_scored_on_the_same_days(views_csv):
+    path, series = views_csv
+    config = lecture.LectureConfig(data=DataConfig(dataset=None, path=str(path)))
+    split = make_split(series, config.split, None)
+    phases = {"test": {"train": split.train, "test": split.test}}
+    fits = lecture._plan(series, False, lecture.TABLES, phases)
+    shared = [fit for fit in fits.values() if fit.shared]
+    assert {fit.row.n_lags for fit in shared} == {1, 7, 28, 56}
+    for name in ("train", "test"):
+        dates = [fit.scored[name].dates for fit in shared]
+        assert all(d.equals(dates[0]) for d in dates)
+    one_day = fits[("test", "linear", 1, False)]
+    assert len(one_day.scored["test"].y) > len(shared[0].scored["test"].y)  # its own, wider days
+
+
+def test_lecture_on_a_csv_writes_every_table(views_csv, tmp_path, capsys):
+    path, series = views_csv
+    out = tmp_path / "lecture"
+    code, text, err = run_cli(capsys, "lecture", "--data", str(path), "--out", str(out), *FAST)
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["results.json", "tables.md"]
+    results = json.loads((out / "results.json").read_text())
+
+    assert results["seeds"] == [0, 1] and results["training"]["n_epochs"] == 2
+    assert results["periods"]["test"] == {"start": "2021-01-01", "end": "2021-12-31"}
+    assert results["periods"]["validation"] == {"start": "2020-01-02", "end": "2020-12-31"}
+    assert results["periods"]["selection_train"]["end"] == "2020-01-01"
+    assert list(results["tables"]) == ["one_day", "lags", "width", "depth"]
+    for key, table in results["tables"].items():
+        spec = next(t for t in lecture.TABLES if t.key == key)
+        assert [(r["spec"], r["n_lags"]) for r in table["rows"]] == [(r.spec, r.n_lags) for r in spec.rows]
+        assert len(table["diagnosis"]) == sum(len(chain) - 1 for chain in spec.chains)
+        assert [b["label"] for b in table["baselines"]] == ["baseline: same as yesterday", "baseline: same as 7 days ago"]
+        for row, row_spec in zip(table["rows"], spec.rows):
+            for period in ("train", "test"):
+                summary = row[period]
+                assert len(summary["per_seed"]) == 2
+                assert summary["mean"] == pytest.approx(np.mean(summary["per_seed"]))
+                assert summary["min"] <= summary["mean"] <= summary["max"]
+            assert row["training"]["epochs"] == 2
+            assert row["lecture"] == (dict(zip(("train", "test"), row_spec.lecture)) if row_spec.lecture else None)
+    # the test year misses one day: the 56-day windows lose 57 target days, the 1-day window 2
+    assert results["tables"]["lags"]["target_days"]["test"] == {
+        "start": "2021-01-01", "end": "2021-12-31", "days": 365 - 57, "left_out": 57
+    }
+    assert results["tables"]["one_day"]["target_days"]["test"]["days"] == 365 - 2
+    assert len(results["tables"]["lags"]["weights_7"]["w"]) == 7
+    assert results["tables"]["one_day"]["function"]["lecture"] == {"w": 0.97, "b": 100.0}
+    selection = results["selection"]
+    labels = [c["label"] for c in selection["candidates"]]
+    assert len(labels) == 13 + 2 and selection["picked"] in labels
+    best_val = min(c["val"]["mean"] for c in selection["candidates"])
+    assert next(c for c in selection["candidates"] if c["label"] == selection["picked"])["val"]["mean"] == best_val
+
+    markdown = (out / "tables.md").read_text()
+    for title in ("One day", "More days", "Width", "Depth", "Which one would you use"):
+        assert f"## {title}" in markdown
+    assert "| linear on 56 days" in markdown
+    assert "Which one would you use to predict today?" in text and "Picked: " in text
+
+
+def test_baselines_are_scored_on_the_tables_target_days(views_csv, tmp_path, capsys):
+    path, series = views_csv
+    out = tmp_path / "lecture"
+    assert run_cli(capsys, "lecture", "--data", str(path), "--tables", "lags", "--out", str(out), *FAST)[0] == 0
+    table = json.loads((out / "results.json").read_text())["tables"]["lags"]
+    full = series.asfreq("D")
+    test_days = pd.date_range("2021-01-01", "2021-12-31")
+    reached = [d for d in test_days if full[d - pd.Timedelta(days=56) : d].notna().all()]
+    y, last_week = full[reached].to_numpy(), full[pd.DatetimeIndex(reached) - pd.Timedelta(days=7)].to_numpy()
+    seasonal = table["baselines"][1]
+    assert seasonal["test"]["days"] == len(reached) == 365 - 57
+    assert seasonal["test"]["mae"] == pytest.approx(np.mean(np.abs(y - last_week)))
+
+
+def test_one_table_runs_alone_without_selection(views_csv, tmp_path, capsys):
+    path, _ = views_csv
+    out = tmp_path / "lecture"
+    code, text, _ = run_cli(capsys, "lecture", "--data", str(path), "--tables", "one_day", "--out", str(out), *FAST)
+    assert code == 0
+    results = json.loads((out / "results.json").read_text())
+    assert list(results["tables"]) == ["one_day"] and results["selection"] is None
+    assert "Model selection" not in text
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--tables", "lags,deep"], "unknown table deep; choose from one_day, lags, width, depth"),
+        (["--seeds", "0"], "n_seeds must be at least 1"),
+        (["--lr", "-1"], "learning rate must be positive"),
+    ],
+)
+def test_bad_options_fail_before_anything_is_written(views_csv, tmp_path, capsys, argv, message):
+    path, _ = views_csv
+    out = tmp_path / "lecture"
+    code, _, err = run_cli(capsys, "lecture", "--data", str(path), "--out", str(out), *argv, "--quiet")
+    assert code == 1 and message in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_a_series_too_short_for_the_tables_is_refused(write_csv, tmp_path, capsys):
+    days = pd.date_range("2024-01-01", periods=90)
+    path = write_csv("date,views\n" + "".join(f"{d.date()},{1000 + i}\n" for i, d in enumerate(days)))
+    out = tmp_path / "lecture"
+    code, _, err = run_cli(capsys, "lecture", "--data", str(path), "--out", str(out), *FAST)
+    assert code == 1 and "too short" in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_an_existing_folder_is_kept_unless_forced(views_csv, tmp_path, capsys):
+    path, _ = views_csv
+    out = tmp_path / "lecture"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    argv = ["lecture", "--data", str(path), "--tables", "one_day", "--out", str(out), *FAST]
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 1 and "already exists" in err
+    code, _, err = run_cli(capsys, *argv, "--force")
+    assert code == 1 and "not a viewcast lecture folder" in err
+    assert (out / "notes.txt").read_text() == "mine"
+    (out / "notes.txt").unlink()
+    assert run_cli(capsys, *argv)[0] == 0  # an empty folder is used
+    assert run_cli(capsys, *argv, "--force")[0] == 0  # a lecture folder is replaced
+
+
+@pytest.mark.slow
+def test_quick_run_on_wiki_r_end_to_end(tmp_path, capsys):
+    out = tmp_path / "lecture"
+    code, text, err = run_cli(capsys, "lecture", "--quick", "--quiet", "--out", str(out))
+    assert code == 0, err
+    results = json.loads((out / "results.json").read_text())
+    assert results["quick"] and results["training"]["n_epochs"] == lecture.QUICK["n_epochs"]
+    assert len(results["seeds"]) == lecture.QUICK["n_seeds"]
+    assert results["periods"]["train"] == {"start": "2011-01-01", "end": "2014-12-31"}
+    assert results["tables"]["lags"]["target_days"]["test"]["days"] == 251  # 2015 misses 2 days
+    assert results["wall_time_s"] > 0
+
+
+@pytest.mark.slow
+def test_on_wiki_r_more_days_and_more_layers_fit_the_training_data_better():
+    """The lecture's two training-loss trends, with its own settings (2 seeds, no selection)."""
+    series = load_series(DataConfig())[0]
+    split = make_split(series, SplitConfig(), get_dataset("wiki-r"))
+    chosen = tuple(t for t in lecture.TABLES if t.key in ("lags", "depth"))
+    fits = lecture._plan(series, False, chosen, {"test": {"train": split.train, "test": split.test}})
+    train = dataclasses.replace(lecture.LECTURE_TRAINING, n_seeds=2)
+    results = lecture._train_all(fits, train, fill_gaps=False, progress=False)
+    loss = {(spec, n_lags): r["train"]["mean"] for (_, spec, n_lags, _), r in results.items()}
+
+    lags = [loss[("linear", n)] for n in (1, 7, 28, 56)]
+    assert lags == sorted(lags, reverse=True)
+    assert lags[2] - lags[3] < (lags[0] - lags[1]) / 2  # 28 -> 56 gains clearly less than 1 -> 7
+    depth = [loss[(spec, 56)] for spec in ("relu:100", "relu:100x2", "relu:100x3", "relu:100x4")]
+    assert depth[3] < depth[0] and depth[1] < depth[0]

@@ -48,5 +48,5 @@ def test_one_seed_has_no_spread_so_any_difference_counts():
 def test_the_verdict_names_both_models_and_shows_the_numbers():
     verdict = compare("relu:100 on 56 days", "relu:100x4 on 56 days", (Loss(280), Loss(100)), (Loss(430), Loss(440)))
     assert verdict.text.startswith("relu:100x4 on 56 days vs relu:100 on 56 days: ")
-    assert "training 0.28k → 0.10k, test 0.43k → 0.44k" in verdict.text
+    assert "training 0.280k → 0.100k, test 0.430k → 0.440k" in verdict.text
     assert verdict.to_dict()["kind"] == OVERFITTING

@@ -7,12 +7,14 @@
     step 3  optimize.py   gradient descent with torch.optim, mini-batches, schedules
             forecaster.py the three steps as one estimator: Forecaster.fit / predict
             runs.py       train, measure and save a run folder; cli.py, the command
+            lecture.py    the lecture's tables, model selection; diagnosis.py, its general guide
 """
 
 from .config import DataConfig, ModelConfig, RunConfig, SplitConfig, TrainConfig
 from .data import DATASETS, load_csv, load_dataset
 from .errors import ConfigError, DataError, NotFittedError, TrainingDiverged, ViewcastError
 from .features import Period, make_windows
+from .lecture import LectureConfig, lecture_training, run_lecture, save_lecture
 from .forecaster import Forecaster
 from .models import parse_spec
 from .runs import load_run, save_run, train_run
@@ -23,6 +25,7 @@ __all__ = [
     "DataConfig",
     "DataError",
     "Forecaster",
+    "LectureConfig",
     "ModelConfig",
     "NotFittedError",
     "Period",
@@ -33,9 +36,12 @@ __all__ = [
     "ViewcastError",
     "load_csv",
     "load_dataset",
+    "lecture_training",
     "load_run",
     "make_windows",
     "parse_spec",
+    "run_lecture",
+    "save_lecture",
     "save_run",
     "train_run",
 ]

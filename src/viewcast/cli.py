@@ -7,7 +7,6 @@ line and exit with status 1; usage errors exit with 2; nothing is written then.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import sys
 from datetime import datetime
@@ -30,7 +29,16 @@ from .config import (
 from .data import DATASETS, describe, load_dataset
 from .errors import ViewcastError
 from .folders import check_out_dir
-from .lecture import LECTURE_FOLDER, LECTURE_TRAINING, QUICK, TABLE_KEYS, LectureConfig, run_lecture, save_lecture
+from .lecture import (
+    LECTURE_FOLDER,
+    LECTURE_TRAINING,
+    QUICK,
+    TABLE_KEYS,
+    LectureConfig,
+    lecture_training,
+    run_lecture,
+    save_lecture,
+)
 from .runs import RUN_FOLDER, load_run, load_series, save_run, train_run
 
 
@@ -204,16 +212,10 @@ def _span(values: list[int]) -> str:
 def lecture(dataset, path, date_col, value_col, date_format, fill_gaps, seeds, seed, epochs, lr,
             batch_size, quick, tables, device, train_start, train_end, test_start, test_end, out, force, quiet):
     """Redo the lecture's experiments: one day, more days, width, depth, model selection."""
-    defaults = QUICK if quick else {"n_epochs": LECTURE_TRAINING.n_epochs, "n_seeds": LECTURE_TRAINING.n_seeds}
     config = LectureConfig(
         data=_data_config(dataset, path, date_col, value_col, date_format, fill_gaps),
         split=SplitConfig(train_start, train_end, test_start, test_end),
-        train=dataclasses.replace(
-            LECTURE_TRAINING,
-            n_epochs=defaults["n_epochs"] if epochs is None else epochs,
-            n_seeds=defaults["n_seeds"] if seeds is None else seeds,
-            seed=seed, lr=lr, batch_size=batch_size, device=device,
-        ),
+        train=lecture_training(quick, epochs, seeds, seed=seed, lr=lr, batch_size=batch_size, device=device),
         quick=quick,
         tables=tuple(key.strip() for key in tables.split(",") if key.strip()),
     )

@@ -65,7 +65,7 @@ def compare(smaller: str, bigger: str, train: tuple[Loss, Loss], test: tuple[Los
     d_train, s_train = _change(*train)
     d_test, s_test = _change(*test)
     numbers = (
-        f"training {k(train[0].mean)} → {k(train[1].mean)}, test {k(test[0].mean)} → {k(test[1].mean)}"
+        f"training {k(train[0].mean, 3)} → {k(train[1].mean, 3)}, test {k(test[0].mean, 3)} → {k(test[1].mean, 3)}"
     )
     if d_train > s_train:
         kind = OPTIMIZATION_FAILURE

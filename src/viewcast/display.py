@@ -108,6 +108,13 @@ def _lecture_header(results: dict, markdown: bool) -> str:
         + (" Quick mode: fewer epochs and seeds than the full run." if results["quick"] else ""),
         "The lecture's columns are its own channel (train 2017-2020, test 2021): another series,"
         " so compare the shape of each table, not the values.",
+        "Last-epoch drop: how much the last epoch lowered each model's training loss (mean over seeds)."
+        + (
+            " The learning rate decays to 0, so it is small for every model; `--epochs` with twice"
+            " the epochs shows whether a row would still move."
+            if t["schedule"] != "constant"
+            else ""
+        ),
     ]
     return "\n".join(lines)
 

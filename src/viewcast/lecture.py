@@ -52,6 +52,21 @@ cosine schedule, mini-batches of 32, 200 epochs, the lecture's MAE."""
 QUICK = {"n_epochs": 20, "n_seeds": 2}
 """`--quick`: the same tables with fewer epochs and seeds, to see the whole run in seconds."""
 
+
+def lecture_training(quick: bool = False, n_epochs: int | None = None, n_seeds: int | None = None, **changes) -> TrainConfig:
+    """`LECTURE_TRAINING`, or its quick variant, with the given changes (None keeps the default).
+
+    >>> lecture_training(quick=True).n_epochs
+    20
+    """
+    defaults = QUICK if quick else {"n_epochs": LECTURE_TRAINING.n_epochs, "n_seeds": LECTURE_TRAINING.n_seeds}
+    return dataclasses.replace(
+        LECTURE_TRAINING,
+        n_epochs=defaults["n_epochs"] if n_epochs is None else n_epochs,
+        n_seeds=defaults["n_seeds"] if n_seeds is None else n_seeds,
+        **changes,
+    )
+
 LECTURE_ONE_DAY = {"w": 0.97, "b": 100.0}
 LECTURE_WEIGHTS_7 = {"b": 50.0, "w": [0.79, -0.31, 0.12, -0.01, -0.10, 0.30, 0.18]}
 
@@ -119,7 +134,8 @@ TABLE_KEYS = tuple(table.key for table in TABLES)
 
 @dataclass
 class LectureConfig:
-    """The data, its split (test: the year after training, by default) and the shared training settings."""
+    """The data, its split (test: the year after training, by default) and the shared training
+    settings (`lecture_training`); `quick` only records that they are the quick ones."""
 
     data: DataConfig = dataclasses.field(default_factory=DataConfig)
     split: SplitConfig = dataclasses.field(default_factory=SplitConfig)

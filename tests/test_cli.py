@@ -88,7 +88,8 @@ def test_a_damaged_run_folder(tmp_path, capsys):
     "args, message",
     [
         (["--model", "tanh:3"], "unknown model 'tanh:3'; valid: linear, or"),
-        (["--lr", "-1"], "learning rate must be positive"),
+        (["--lr", "-1"], "learning rate must be a positive number"),
+        (["--lr", "inf"], "learning rate must be a positive number"),
         (["--patience", "3"], "needs a validation period"),
         (["--dataset", "nope"], "unknown dataset 'nope'"),
         (["--lags", "56", "--test-start", "2015-12-01", "--train-start", "2015-11-20", "--train-end", "2015-11-30"],
@@ -97,7 +98,8 @@ def test_a_damaged_run_folder(tmp_path, capsys):
          "try a smaller one"),
         (["--train-start", "2015-13-01"], "train_start must be a day written YYYY-MM-DD"),
         (["--test-start", "2014-12-31T12:00"], "test_start must be a day written YYYY-MM-DD"),
-        (["--seed", "-1"], "the first seed must be 0 or more"),
+        (["--seed", "-1"], "the first seed must be from 0 to 2,147,483,647"),
+        (["--seed", "99999999999999999999"], "the first seed must be from 0 to 2,147,483,647"),
     ],
 )
 def test_bad_settings_one_line_no_traceback_nothing_written(tmp_path, capsys, args, message):

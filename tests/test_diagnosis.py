@@ -3,12 +3,17 @@ import pytest
 from viewcast.diagnosis import (
     BETTER,
     NO_TEST_GAIN,
+    ONE_SEED,
     OPTIMIZATION_FAILURE,
     OVERFITTING,
     WITHIN_SPREAD,
-    Loss,
     compare,
 )
+from viewcast.diagnosis import Loss as _Loss
+
+
+def Loss(mean, std=0.0, n_seeds=5):
+    return _Loss(mean, std, n_seeds)
 
 
 @pytest.mark.parametrize(
@@ -23,7 +28,7 @@ from viewcast.diagnosis import (
         # the test change is no larger than the seed spread
         ((Loss(300), Loss(200)), (Loss(400, 10), Loss(405)), NO_TEST_GAIN),
         ((Loss(300), Loss(200)), (Loss(400), Loss(390, 10)), NO_TEST_GAIN),
-        # the training change is no larger than the seed spread: neither can be told
+        # a training change larger than the seed spread counts; one no larger does not
         ((Loss(300, 15), Loss(320, 5)), (Loss(400), Loss(500)), OPTIMIZATION_FAILURE),
         ((Loss(300, 25), Loss(320, 5)), (Loss(400), Loss(500)), WITHIN_SPREAD),
         ((Loss(300, 25), Loss(280)), (Loss(400), Loss(500)), WITHIN_SPREAD),
@@ -39,10 +44,15 @@ def test_a_difference_equal_to_the_spread_is_not_counted():
     assert compare("a", "b", (Loss(300, 10), Loss(290)), (Loss(0), Loss(0))).kind == WITHIN_SPREAD
 
 
-def test_one_seed_has_no_spread_so_any_difference_counts():
-    verdict = compare("a", "b", (Loss(300), Loss(299)), (Loss(400), Loss(401)))
-    assert verdict.kind == OVERFITTING
-    assert (verdict.train_change, verdict.test_change) == (-1, 1)
+def test_one_seed_has_no_spread_so_no_verdict():
+    verdict = compare("a", "b", (Loss(300, 0, 1), Loss(200, 0, 1)), (Loss(400, 0, 1), Loss(500, 0, 1)))
+    assert verdict.kind == ONE_SEED and "two or more seeds" in verdict.text
+    assert (verdict.train_change, verdict.test_change) == (-100, 100)
+
+
+def test_losses_are_read_from_summaries_over_seeds():
+    loss = _Loss.of({"per_seed": [1.0, 3.0], "mean": 2.0, "std": 1.0, "min": 1.0, "max": 3.0})
+    assert loss == _Loss(2.0, 1.0, 2)
 
 
 def test_the_verdict_names_both_models_and_shows_the_numbers():

@@ -82,3 +82,15 @@ def test_a_saved_run_predicts_the_same_after_loading(tmp_path, weekly_series):
     np.testing.assert_array_equal(again.forecaster.predict(weekly_series).per_seed,
                                   run.forecaster.predict(weekly_series).per_seed)
     assert set(again.metrics["losses"]) == {"train", "val", "test"}
+
+
+def test_training_improvement_reads_the_history_per_seed(weekly_series):
+    f = vc.Forecaster("linear", n_lags=1, training=QUICK).fit(
+        weekly_series, train=("2020-01-02", "2021-06-30")
+    )
+    f.history_ = pd.DataFrame(
+        {"epoch": [1, 1, 2, 2, 3, 3, 4, 4], "seed": [0, 1] * 4, "train_loss": [100, 50, 80, 50, 60, 50, 50, 40]}
+    )
+    assert f.training_improvement(1) == [pytest.approx(1 / 6), pytest.approx(0.2)]
+    assert f.training_improvement(2) == [pytest.approx(1 - 50 / 80), pytest.approx(0.2)]
+    assert f.training_improvement(4) == [None, None]  # no epoch before the first

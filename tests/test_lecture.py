@@ -88,11 +88,12 @@ def test_lecture_on_a_csv_writes_every_table(views_csv, tmp_path, capsys):
                 assert summary["min"] <= summary["mean"] <= summary["max"]
             assert row["training"]["epochs"] == 2
             assert row["lecture"] == (dict(zip(("train", "test"), row_spec.lecture)) if row_spec.lecture else None)
-    # the test year misses one day: the 56-day windows lose 57 target days, the 1-day window 2
+    # the test year misses one day: the 56-day windows lose 57 target days; the one-day
+    # table 3 (the day itself, the day after, and 7 days after: both baselines need their day)
     assert results["tables"]["lags"]["target_days"]["test"] == {
         "start": "2021-01-01", "end": "2021-12-31", "days": 365 - 57, "left_out": 57
     }
-    assert results["tables"]["one_day"]["target_days"]["test"]["days"] == 365 - 2
+    assert results["tables"]["one_day"]["target_days"]["test"]["days"] == 365 - 3
     assert len(results["tables"]["lags"]["weights_7"]["w"]) == 7
     assert results["tables"]["one_day"]["function"]["lecture"] == {"w": 0.97, "b": 100.0}
     selection = results["selection"]
@@ -122,6 +123,46 @@ def test_baselines_are_scored_on_the_tables_target_days(views_csv, tmp_path, cap
     assert seasonal["test"]["mae"] == pytest.approx(np.mean(np.abs(y - last_week)))
 
 
+def test_one_day_baselines_are_scored_on_the_models_days(views_csv, tmp_path, capsys):
+    path, _ = views_csv
+    out = tmp_path / "lecture"
+    assert run_cli(capsys, "lecture", "--data", str(path), "--tables", "one_day", "--out", str(out), *FAST)[0] == 0
+    table = json.loads((out / "results.json").read_text())["tables"]["one_day"]
+    # 2021-03-10 is missing: it is no target, nor is the day after (no yesterday) or 7 days after
+    assert table["target_days"]["test"] == {"start": "2021-01-01", "end": "2021-12-31", "days": 362, "left_out": 3}
+    for baseline in table["baselines"]:
+        assert baseline["test"]["days"] == 362 and baseline["train"]["days"] == table["target_days"]["train"]["days"]
+
+
+def test_without_missing_days_nothing_is_left_out(weekly_series, tmp_path, capsys):
+    path = tmp_path / "views.csv"
+    pd.concat([weekly_series, weekly_series.set_axis(weekly_series.index + pd.Timedelta(days=730))]).to_csv(path)
+    out = tmp_path / "lecture"
+    assert run_cli(capsys, "lecture", "--data", str(path), "--tables", "lags", "--out", str(out), *FAST)[0] == 0
+    results = json.loads((out / "results.json").read_text())
+    assert results["data"]["missing_days"] == 0
+    info = results["tables"]["lags"]["target_days"]
+    assert info["train"]["left_out"] == info["test"]["left_out"] == 0
+    assert info["test"]["days"] == 365 and info["train"]["days"] == 1095 - 56  # the first 56 days have no full window
+
+
+def _row(label, train, test, std=1.0):
+    summary = lambda mean: {"per_seed": [mean - std, mean + std], "mean": mean, "std": std}
+    return {"label": label, "train": summary(train), "test": summary(test)}
+
+
+def test_an_optimization_failure_is_found_past_a_row_in_between():
+    rows = [_row("linear", 300, 400), _row("relu:10", 250, 390), _row("relu:100", 320, 380)]
+    verdicts = lecture._diagnose((0, 1, 2), rows)
+    pairs = [(v.smaller, v.bigger, v.kind) for v in verdicts]
+    assert pairs == [
+        ("linear", "relu:10", "better"),
+        ("linear", "relu:100", "optimization failure"),  # not next to each other, still reported
+        ("relu:10", "relu:100", "optimization failure"),
+    ]
+    assert [v.kind for v in lecture._diagnose((0, 1, 2), rows[:2] + [_row("relu:100", 240, 395)])] == ["better", "overfitting"]
+
+
 def test_one_table_runs_alone_without_selection(views_csv, tmp_path, capsys):
     path, _ = views_csv
     out = tmp_path / "lecture"
@@ -137,7 +178,7 @@ def test_one_table_runs_alone_without_selection(views_csv, tmp_path, capsys):
     [
         (["--tables", "lags,deep"], "unknown table deep; choose from one_day, lags, width, depth"),
         (["--seeds", "0"], "n_seeds must be at least 1"),
-        (["--lr", "-1"], "learning rate must be positive"),
+        (["--lr", "-1"], "learning rate must be a positive number"),
     ],
 )
 def test_bad_options_fail_before_anything_is_written(views_csv, tmp_path, capsys, argv, message):
@@ -179,7 +220,7 @@ def test_quick_run_on_wiki_r_end_to_end(tmp_path, capsys):
     code, text, err = run_cli(capsys, "lecture", "--quick", "--quiet", "--out", str(out))
     assert code == 0, err
     results = json.loads((out / "results.json").read_text())
-    assert results["quick"] and results["training"]["n_epochs"] == lecture.QUICK["n_epochs"]
+    assert results["short_run"] and results["training"]["n_epochs"] == lecture.QUICK["n_epochs"]
     assert len(results["seeds"]) == lecture.QUICK["n_seeds"]
     assert results["periods"]["train"] == {"start": "2011-01-01", "end": "2014-12-31"}
     assert results["tables"]["lags"]["target_days"]["test"]["days"] == 251  # 2015 misses 2 days

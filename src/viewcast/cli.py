@@ -150,10 +150,17 @@ def _data_config(dataset, path, date_col, value_col, date_format, fill_gaps) -> 
 
 
 def _default_out(config: RunConfig) -> Path:
-    source = config.data.dataset or Path(config.data.path).stem
     spec = config.model.spec.replace(":", "")
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return Path("runs") / f"{source}-{spec}-lags{config.model.n_lags}-{stamp}"
+    return _stamped(f"{_source_name(config.data)}-{spec}-lags{config.model.n_lags}")
+
+
+def _source_name(data: DataConfig) -> str:
+    return data.dataset or Path(data.path).stem
+
+
+def _stamped(name: str) -> Path:
+    """runs/<name>-<date>-<time>: a new folder for each run."""
+    return Path("runs") / f"{name}-{datetime.now():%Y%m%d-%H%M%S}"
 
 
 def _print_run(metrics: dict) -> None:
@@ -216,11 +223,9 @@ def lecture(dataset, path, date_col, value_col, date_format, fill_gaps, seeds, s
         data=_data_config(dataset, path, date_col, value_col, date_format, fill_gaps),
         split=SplitConfig(train_start, train_end, test_start, test_end),
         train=lecture_training(quick, epochs, seeds, seed=seed, lr=lr, batch_size=batch_size, device=device),
-        quick=quick,
         tables=tuple(key.strip() for key in tables.split(",") if key.strip()),
     )
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = out or Path("runs") / f"lecture-{config.data.dataset or Path(config.data.path).stem}-{stamp}"
+    out = out or _stamped(f"lecture-{_source_name(config.data)}")
     check_out_dir(out, force, LECTURE_FOLDER)
     results = run_lecture(config, progress=not quiet)
     click.echo(display.lecture_tables(results))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from datetime import date
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ LOSS_NAMES = ("mae", "mse")
 OPTIMIZER_NAMES = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
 SCHEDULE_NAMES = ("constant", "step", "cosine")
 SCALE_NAMES = ("standard", "none")
+MAX_SEED = 2**31 - 1
 
 
 def _is_iso_day(text: str) -> bool:
@@ -123,10 +125,10 @@ class TrainConfig:
         _check_choice("loss", self.loss, LOSS_NAMES)
         _check_choice("optimizer", self.optimizer, OPTIMIZER_NAMES)
         _check_choice("schedule", self.schedule, SCHEDULE_NAMES)
-        if not self.lr > 0:
-            raise ConfigError(f"the learning rate must be positive; got {self.lr}")
-        if self.seed < 0:
-            raise ConfigError(f"the first seed must be 0 or more; got {self.seed}")
+        if not 0 < self.lr < math.inf:
+            raise ConfigError(f"the learning rate must be a positive number; got {self.lr}")
+        if not 0 <= self.seed <= MAX_SEED:
+            raise ConfigError(f"the first seed must be from 0 to {MAX_SEED:,}; got {self.seed}")
         for name in ("n_epochs", "n_seeds"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1; got {getattr(self, name)}")

@@ -9,6 +9,7 @@ imitate 10, or a linear function; 4 layers can imitate 3), so:
     training loss falls, test loss falls        -> the bigger model helps
     training loss falls, test loss flat         -> no gain on unseen data
     a difference no larger than the seed spread -> neither can be told
+    one seed                                    -> no spread: luck cannot be ruled out
 
 A difference counts only when it is larger than the seed spread: the larger of the
 two rows' standard deviations over seeds. Losses are in views.
@@ -25,18 +26,21 @@ OVERFITTING = "overfitting"
 BETTER = "better"
 NO_TEST_GAIN = "no gain on test"
 WITHIN_SPREAD = "within the seed spread"
+ONE_SEED = "one seed"
 
 
 @dataclass(frozen=True)
 class Loss:
-    """A loss over seeds: its mean and standard deviation (0 for one seed)."""
+    """A loss over seeds: its mean, its standard deviation, and how many seeds it is from."""
 
     mean: float
-    std: float = 0.0
+    std: float
+    n_seeds: int
 
     @classmethod
     def of(cls, summary: dict) -> Loss:
-        return cls(summary["mean"], summary["std"])
+        """From a summary over seeds (`metrics.over_seeds`)."""
+        return cls(summary["mean"], summary["std"], len(summary["per_seed"]))
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ class Verdict:
 def compare(smaller: str, bigger: str, train: tuple[Loss, Loss], test: tuple[Loss, Loss]) -> Verdict:
     """The verdict on `bigger` vs `smaller`, from their (smaller, bigger) training and test losses.
 
-    >>> compare("relu:100", "relu:100x4", (Loss(280), Loss(100)), (Loss(430), Loss(440))).kind
+    >>> compare("relu:100", "relu:100x4", (Loss(280, 5, 3), Loss(100, 5, 3)), (Loss(430, 5, 3), Loss(440, 5, 3))).kind
     'overfitting'
     """
     d_train, s_train = _change(*train)
@@ -67,10 +71,13 @@ def compare(smaller: str, bigger: str, train: tuple[Loss, Loss], test: tuple[Los
     numbers = (
         f"training {k(train[0].mean, 3)} → {k(train[1].mean, 3)}, test {k(test[0].mean, 3)} → {k(test[1].mean, 3)}"
     )
-    if d_train > s_train:
+    if min(loss.n_seeds for loss in (*train, *test)) < 2:
+        kind = ONE_SEED
+        why = "with one seed there is no spread to tell an effect from luck: train two or more seeds"
+    elif d_train > s_train:
         kind = OPTIMIZATION_FAILURE
         why = (
-            f"a higher training loss, though its function set includes {smaller}'s: "
+            f"a higher training loss, though its function set includes that of {smaller}: "
             "an optimization failure, not overfitting"
         )
     elif d_train >= -s_train:

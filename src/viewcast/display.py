@@ -23,7 +23,7 @@ def days(n: int) -> str:
 
 
 def with_spread(summary: dict) -> str:
-    """'0.48k ± 0.01k' from a summary with mean and std over seeds."""
+    """'0.48k ± 0.012k' from a summary with mean and std over seeds (the std to 1 view)."""
     if len(summary["per_seed"]) == 1:
         return k(summary["mean"])
     return f"{k(summary['mean'])} ± {k(summary['std'], 3)}"
@@ -45,18 +45,18 @@ def results_table(metrics: dict) -> str:
         exact = metrics["linear"]["least_squares"]["losses"]
         rows.append(["linear, exact least squares"] + [k(exact[p][metric]) for p in periods])
     for name in metrics["baselines"][periods[0]]:
-        rows.append([f"baseline: {name}"] + [_baseline_cell(metrics, p, name, metric) for p in periods])
+        cells = [baseline_cell(metrics["baselines"][p][name], metric, metrics["periods"][p]["examples"]) for p in periods]
+        rows.append([f"baseline: {name}"] + cells)
     headers = [f"{metric.upper()} in views"] + [PERIOD_NAMES[p] for p in periods]
     return tabulate(rows, headers=headers, colalign=["left"] + ["right"] * len(periods))
 
 
-def _baseline_cell(metrics, period, name, metric) -> str:
-    result = metrics["baselines"][period][name]
+def baseline_cell(result: dict, metric: str, n_days: int) -> str:
+    """A baseline's loss, with its number of days when it could not score all `n_days` of the model's."""
     if not result["days"]:
         return "n/a"
     cell = k(result[metric])
-    examples = metrics["periods"][period]["examples"]
-    return cell if result["days"] == examples else f"{cell} ({result['days']} days)"
+    return cell if result["days"] == n_days else f"{cell} ({result['days']} days)"
 
 
 def linear_function(metrics: dict, max_weights: int = 7) -> str:
@@ -105,16 +105,12 @@ def _lecture_header(results: dict, markdown: bool) -> str:
         f"Every model: {t['loss'].upper()}, {t['optimizer']}, η = {t['lr']:g}{schedule}, {batch}, "
         f"{t['n_epochs']} epochs; {len(seeds)} seed{'s' if len(seeds) > 1 else ''} "
         f"({seeds[0]}..{seeds[-1]}). Losses are MAE in views, mean ± std over the seeds."
-        + (" Quick mode: fewer epochs and seeds than the full run." if results["quick"] else ""),
+        + (" Fewer epochs or seeds than the default run: a quick look, not the reference numbers." if results["short_run"] else ""),
         "The lecture's columns are its own channel (train 2017-2020, test 2021): another series,"
         " so compare the shape of each table, not the values.",
-        "Last-epoch drop: how much the last epoch lowered each model's training loss (mean over seeds)."
-        + (
-            " The learning rate decays to 0, so it is small for every model; `--epochs` with twice"
-            " the epochs shows whether a row would still move."
-            if t["schedule"] != "constant"
-            else ""
-        ),
+        "Drop: how much the training loss fell over the last epoch, and over the second half of"
+        f" training (mean over seeds); * marks a row still falling by more than {results['still_falling']:.0%}"
+        " over the second half: more epochs would lower its training loss further.",
     ]
     return "\n".join(lines)
 
@@ -123,21 +119,25 @@ def _span(period: dict) -> str:
     return f"{period['start']}..{period['end']}"
 
 
-def _target_days_line(target_days: dict, shared: bool) -> str:
+def _target_days_line(target_days: dict, same_days: bool) -> str:
     parts = []
     for name, info in target_days.items():
         left = f" ({info['left_out']:,} left out for missing days)" if info["left_out"] else ""
         parts.append(f"{PERIOD_NAMES[name]} {info['days']:,} of {info['days'] + info['left_out']:,}{left}")
-    same = "; the same days for every row, reached by every window" if shared else ""
+    same = "; the same days for every row, reached by every window" if same_days else ""
     return "Target days: " + ", ".join(parts) + same + "."
 
 
+def _drop(summary: dict | None) -> str:
+    return "n/a" if summary is None else f"{round(100 * summary['mean'], 2) + 0.0:.2f}%"  # + 0.0: no "-0.00%"
+
+
 def _lecture_table(table: dict, fmt: str, markdown: bool) -> str:
-    headers = ["model", "train L", "test L'", "lecture L", "lecture L'", "last-epoch drop"]
+    headers = ["model", "train L", "test L'", "lecture L", "lecture L'", "drop: last epoch", "2nd half"]
     rows = []
     for row in table["rows"]:
         lecture = row["lecture"] or {}
-        drop = row["training"]["final_epoch_improvement"]
+        training = row["training"]
         rows.append(
             [
                 row["label"],
@@ -145,18 +145,20 @@ def _lecture_table(table: dict, fmt: str, markdown: bool) -> str:
                 with_spread(row["test"]),
                 k(lecture["train"]) if lecture else "",
                 k(lecture["test"]) if lecture else "",
-                f"{100 * drop['mean']:.2f}%" if drop else "n/a",
+                _drop(training["final_epoch_improvement"]),
+                _drop(training["second_half_improvement"]) + (" *" if training["still_falling"] else ""),
             ]
         )
+    days_of = {name: info["days"] for name, info in table["target_days"].items()}
     for baseline in table["baselines"]:
-        rows.append([baseline["label"], _baseline_k(baseline["train"]), _baseline_k(baseline["test"]), "", "", ""])
-    shared = len(table["rows"]) > 1
+        cells = [baseline_cell(baseline[p], "mae", days_of[p]) for p in ("train", "test")]
+        rows.append([baseline["label"], *cells, "", "", "", ""])
     parts = [
         _heading(table["title"], markdown),
         "",
-        _target_days_line(table["target_days"], shared),
+        _target_days_line(table["target_days"], table["same_days"]),
         "",
-        tabulate(rows, headers=headers, tablefmt=fmt, colalign=["left"] + ["right"] * 5),
+        tabulate(rows, headers=headers, tablefmt=fmt, colalign=["left"] + ["right"] * 6),
     ]
     if "function" in table:
         parts += ["", _one_day_function(table["function"])]
@@ -166,10 +168,6 @@ def _lecture_table(table: dict, fmt: str, markdown: bool) -> str:
         parts += ["", "Diagnosis (the lecture's general guide, rows read pairwise):"]
         parts += [f"- {verdict['text']}" for verdict in table["diagnosis"]]
     return "\n".join(parts)
-
-
-def _baseline_k(result: dict) -> str:
-    return "n/a" if result["mae"] is None else k(result["mae"])
 
 
 def _one_day_function(function: dict) -> str:
@@ -191,7 +189,7 @@ def _weights_table(weights: dict, fmt: str) -> str:
 def _selection_table(results: dict, fmt: str, markdown: bool) -> str:
     selection, periods = results["selection"], results["periods"]
     rows = []
-    for candidate in sorted(selection["candidates"], key=lambda c: _sort_key(c["val"]["mean"])):
+    for candidate in selection["candidates"]:  # ranked by validation loss
         mark = "← picked" if candidate["label"] == selection["picked"] else ""
         rows.append([candidate["label"], _summary_k(candidate["train"]), _summary_k(candidate["val"]), mark])
     headers = ["candidate", f"train L ({_span(periods['selection_train'])})", f"validation L ({_span(periods['validation'])})", ""]
@@ -208,7 +206,7 @@ def _selection_table(results: dict, fmt: str, markdown: bool) -> str:
         "",
         "Each candidate trained again without the last part of the training period, "
         "which becomes validation; the lowest validation loss picks.",
-        _target_days_line(selection["target_days"], True),
+        _target_days_line(selection["target_days"], same_days=True),
         "",
         tabulate(rows, headers=headers, tablefmt=fmt, colalign=["left", "right", "right", "left"]),
         "",
@@ -223,6 +221,3 @@ def _summary_k(summary: dict) -> str:
         return "n/a"
     return with_spread(summary) if "per_seed" in summary else k(summary["mean"])
 
-
-def _sort_key(value) -> float:
-    return float("inf") if value is None else value

@@ -163,11 +163,15 @@ def make_split(series: pd.Series, config: SplitConfig, dataset: Dataset | None =
     return Split(train=train, test=test, val=val)
 
 
+def holdout_days(n_days: int) -> int:
+    """How many days at the end of `n_days` to hold out: a year, or a fifth under two years."""
+    return 365 if n_days >= 2 * 365 else max(1, n_days // 5)
+
+
 def _default_test(first, last, dataset):
     if dataset is not None:
         return dataset.test
-    n_days = (last - first).days + 1
-    test_days = 365 if n_days >= 2 * 365 else max(1, n_days // 5)
+    test_days = holdout_days((last - first).days + 1)
     return last - pd.Timedelta(days=test_days - 1), last
 
 
@@ -179,15 +183,23 @@ def split_windows(windows: Windows, split: Split) -> tuple[dict[str, Windows], d
     parts, left_out = {}, {}
     for name, period in split.periods().items():
         parts[name], left_out[name] = windows.select(period)
-    needed = {"train": MIN_TRAIN_EXAMPLES, "val": 1, "test": 1}
-    for name, part in parts.items():
-        if len(part.y) < needed[name]:
-            raise DataError(
-                f"the {name} period {split.periods()[name]} has {len(part.y)} complete examples with "
-                f"{windows.n_lags} lags (needs {needed[name]}); the series is too short for the "
-                "window plus a test period: use fewer lags, other dates, or more data"
-            )
+        require_examples(
+            parts[name], name, period, f"complete examples with {windows.n_lags} lags",
+            "the series is too short for the window plus a test period: use fewer lags, other dates, or more data",
+        )
     return parts, left_out
+
+
+PERIOD_LABELS = {"train": "training", "val": "validation", "test": "test"}
+
+
+def require_examples(part: Windows, name: str, period: Period, what: str, advice: str, prefix: str = "") -> None:
+    """Raise `DataError` when the period `name` keeps too few examples to train on (10) or score (1)."""
+    needed = MIN_TRAIN_EXAMPLES if name == "train" else 1
+    if len(part.y) < needed:
+        raise DataError(
+            f"the {prefix}{PERIOD_LABELS[name]} period {period} has {len(part.y)} {what} (needs {needed}); {advice}"
+        )
 
 
 @dataclass(frozen=True)

@@ -136,17 +136,19 @@ class Forecaster:
             frame["val_loss"] = to_views(loss_name, history.val, self.scaler_.scale).ravel()
         return frame.dropna(subset=["train_loss"])  # epochs after a model stopped early
 
-    def final_epoch_improvement(self) -> list[float | None]:
-        """Per seed: the fraction by which the last epoch lowered the training loss.
+    def training_improvement(self, n_epochs: int = 1) -> list[float | None]:
+        """Per seed: the fraction by which the training loss fell over the last `n_epochs` epochs.
 
-        A model still improving fast when training ends has not converged.
+        A model still improving fast when training ends has not converged. None for a
+        seed that ran `n_epochs` epochs or fewer.
         """
         self._check_fitted()
         history = self.history_.pivot(index="epoch", columns="seed", values="train_loss")
         improvements = []
         for seed in history.columns:
             losses = history[seed].dropna().to_numpy()
-            improvements.append(float((losses[-2] - losses[-1]) / losses[-2]) if len(losses) > 1 else None)
+            before = losses[-1 - n_epochs] if len(losses) > n_epochs else None
+            improvements.append(None if before is None else float((before - losses[-1]) / before))
         return improvements
 
     # -- using the fitted function ---------------------------------------------

@@ -93,7 +93,7 @@ def measure(forecaster, series, split: Split, parts: dict[str, Windows], left_ou
             "device": str(forecaster.device_),
             "epochs_run": forecaster.n_epochs_run_,
             "best_epoch": forecaster.best_epoch_.tolist(),
-            "final_epoch_improvement": forecaster.final_epoch_improvement(),
+            "final_epoch_improvement": forecaster.training_improvement(1),
         },
         "seeds": list(forecaster.seeds_),
         "losses": {

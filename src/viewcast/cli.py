@@ -85,6 +85,21 @@ def data_options(command):
         click.option("--value-col", help="Name of the value column (default: found by name: y, views, Views...)."),
         click.option("--date-format", help="strftime format of the dates, e.g. %d/%m/%Y (default: ISO, 2024-01-31)."),
     ]
+    return _apply(options, command)
+
+
+def period_options(command):
+    """The training and test periods, by target day (shared by train and lecture)."""
+    options = [
+        click.option("--train-start", help="First training day, YYYY-MM-DD (default: the dataset's)."),
+        click.option("--train-end", help="Last training day."),
+        click.option("--test-start", help="First test day."),
+        click.option("--test-end", help="Last test day."),
+    ]
+    return _apply(options, command)
+
+
+def _apply(options, command):
     return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
 
 
@@ -106,17 +121,14 @@ def data_options(command):
 @click.option("--seeds", type=int, default=1, show_default=True, help="How many models (seeds) to train.")
 @click.option("--seed", type=int, default=0, show_default=True, help="The first seed.")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
-@click.option("--train-start", help="First training day, YYYY-MM-DD.")
-@click.option("--train-end", help="Last training day.")
+@period_options
 @click.option("--val-days", type=int, default=0, show_default=True, help="Days at the end of training held out for validation.")
-@click.option("--test-start", help="First test day.")
-@click.option("--test-end", help="Last test day.")
 @click.option("--out", type=click.Path(path_type=Path), help="Run folder to write (default: runs/<data>-<model>-<lags>-<time>).")
 @click.option("--force", is_flag=True, help="Replace the run folder if it exists.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def train(dataset, path, date_col, value_col, date_format, fill_gaps, spec, lags, scale, loss,
           optimizer, lr, epochs, batch_size, schedule, warmup_epochs, patience, seeds, seed, device,
-          train_start, train_end, val_days, test_start, test_end, out, force, quiet):
+          train_start, train_end, test_start, test_end, val_days, out, force, quiet):
     """Train a model on daily views and save the run."""
     config = RunConfig(
         data=_data_config(dataset, path, date_col, value_col, date_format, fill_gaps),
@@ -209,10 +221,7 @@ def _span(values: list[int]) -> str:
 @click.option("--quick", is_flag=True, help="Fewer epochs and seeds, the same tables: the whole run in seconds.")
 @click.option("--tables", default=",".join(TABLE_KEYS), show_default=True, help="Which tables to run, comma-separated.")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
-@click.option("--train-start", help="First training day, YYYY-MM-DD (default: the dataset's).")
-@click.option("--train-end", help="Last training day.")
-@click.option("--test-start", help="First test day.")
-@click.option("--test-end", help="Last test day.")
+@period_options
 @click.option("--out", type=click.Path(path_type=Path), help="Folder for results.json and tables.md (default: runs/lecture-<data>-<time>).")
 @click.option("--force", is_flag=True, help="Replace the folder if it exists (only a lecture folder).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")

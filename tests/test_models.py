@@ -67,3 +67,10 @@ def test_linear_gradients_by_hand_equal_autograd(loss, by_hand):
     residual = b + X @ w - y
     torch.testing.assert_close(model.weights[0].grad[0, :, 0], (by_hand(residual)[:, None] * X).mean(0))
     torch.testing.assert_close(model.biases[0].grad[0, 0, 0], by_hand(residual).mean())
+
+
+def test_the_parameter_count_matches_the_stacked_tensors():
+    for text, n_inputs in (("linear", 7), ("relu:100", 56), ("sigmoid:10x3", 28)):
+        spec = parse_spec(text)
+        model = StackedMLP(spec, n_inputs, seeds=[0, 1])
+        assert spec.n_parameters(n_inputs) == sum(p[0].numel() for p in model.parameters())

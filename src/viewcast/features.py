@@ -69,12 +69,13 @@ class Windows:
         """The complete examples whose target day is in `period`, and how many were left out."""
         inside = (self.dates >= period.start) & (self.dates <= period.end)
         keep = inside & self.complete
-        chosen = Windows(self.X[keep], self.y[keep], self.dates[keep], self.complete[keep])
-        return chosen, int(inside.sum() - keep.sum())
+        return self._rows(keep), int(inside.sum() - keep.sum())
 
     def on(self, dates: pd.DatetimeIndex) -> Windows:
         """The complete examples whose target day is one of `dates`."""
-        keep = self.dates.isin(dates) & self.complete
+        return self._rows(self.dates.isin(dates) & self.complete)
+
+    def _rows(self, keep: np.ndarray) -> Windows:
         return Windows(self.X[keep], self.y[keep], self.dates[keep], self.complete[keep])
 
 

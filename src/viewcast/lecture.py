@@ -311,13 +311,8 @@ def _cost(fit: Fit, train: TrainConfig) -> float:
     n = len(fit.scored["train"].y)
     batch = n if train.batch_size == 0 else min(train.batch_size, n)
     spec = parse_spec(fit.row.spec)
-    per_update = 2 + spec.n_layers + train.n_seeds * _n_parameters(spec, fit.row.n_lags) * batch / 1.5e6
+    per_update = 2 + spec.n_layers + train.n_seeds * spec.n_parameters(fit.row.n_lags) * batch / 1.5e6
     return train.n_epochs * math.ceil(n / batch) * per_update
-
-
-def _n_parameters(spec, n_lags: int) -> int:
-    sizes = [n_lags] + [spec.n_hidden] * spec.n_layers + [1]
-    return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
 
 
 def _score(forecaster: Forecaster, fit: Fit, wall_time: float) -> dict:
@@ -327,7 +322,7 @@ def _score(forecaster: Forecaster, fit: Fit, wall_time: float) -> dict:
     result = {
         "spec": fit.row.spec,
         "n_lags": fit.row.n_lags,
-        "n_parameters": _n_parameters(forecaster.model_.spec, fit.row.n_lags),
+        "n_parameters": forecaster.model_.spec.n_parameters(fit.row.n_lags),
         **{name: over_seeds(evaluate_windows(forecaster, part)["mae"]) for name, part in fit.scored.items()},
         "training": {
             "epochs": forecaster.n_epochs_run_,

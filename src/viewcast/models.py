@@ -47,6 +47,15 @@ class ModelSpec:
     def is_linear(self) -> bool:
         return self.n_layers == 0
 
+    def layer_sizes(self, n_inputs: int) -> list[int]:
+        """Units per layer, inputs first: [n_inputs, n_hidden × n_layers..., 1]."""
+        return [n_inputs] + [self.n_hidden] * self.n_layers + [1]
+
+    def n_parameters(self, n_inputs: int) -> int:
+        """Weights and biases of one model: Σ (in + 1) × out over its layers."""
+        sizes = self.layer_sizes(n_inputs)
+        return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
     def __str__(self) -> str:
         if self.is_linear:
             return "linear"
@@ -84,7 +93,7 @@ class StackedMLP(nn.Module):
         self.spec = spec
         self.n_inputs = n_inputs
         self.activation = ACTIVATIONS[spec.activation] if spec.activation else None
-        sizes = [n_inputs] + [spec.n_hidden] * spec.n_layers + [1]
+        sizes = spec.layer_sizes(n_inputs)
         per_model = [_init_layers(sizes, seed) for seed in seeds]
         self.weights = nn.ParameterList(
             nn.Parameter(torch.stack([layers[i][0] for layers in per_model])) for i in range(len(sizes) - 1)

@@ -19,7 +19,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import torch
 
@@ -86,7 +85,7 @@ def measure(forecaster, series, split: Split, parts: dict[str, Windows], left_ou
         "model": {
             "spec": config.model.spec,
             "n_lags": config.model.n_lags,
-            "n_parameters": sum(p[0].numel() for p in forecaster.model_.parameters()),
+            "n_parameters": forecaster.model_.spec.n_parameters(config.model.n_lags),
         },
         "training": {
             "loss": config.train.loss,

@@ -2,7 +2,8 @@
 # dependencies change) and installs the project into it; nothing else is needed.
 #   make demo   the main job: the lecture's experiments on the bundled wiki-r
 #               series (writes runs/lecture/, replacing the previous one)
-#   make test   the test suite
+#   make test   the test suite (and Debian's chromium for the report's browser test,
+#               installed with apt-get where it can be; scripts/install-chromium)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,6 +20,7 @@ demo: $(VENV)/installed
 	$(BIN)/viewcast lecture --dataset wiki-r --out runs/lecture --force
 
 test: $(VENV)/installed
+	./scripts/install-chromium
 	$(BIN)/python -m pytest
 
 clean:

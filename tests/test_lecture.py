@@ -67,7 +67,7 @@ def test_lecture_on_a_csv_writes_every_table(views_csv, tmp_path, capsys):
     out = tmp_path / "lecture"
     code, text, err = run_cli(capsys, "lecture", "--data", str(path), "--out", str(out), *FAST)
     assert code == 0, err
-    assert sorted(p.name for p in out.iterdir()) == ["results.json", "tables.md"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(lecture.FILES)
     results = json.loads((out / "results.json").read_text())
 
     assert results["seeds"] == [0, 1] and results["training"]["n_epochs"] == 2
@@ -101,6 +101,21 @@ def test_lecture_on_a_csv_writes_every_table(views_csv, tmp_path, capsys):
     assert len(labels) == 13 + 2 and selection["picked"] in labels
     best_val = min(c["val"]["mean"] for c in selection["candidates"])
     assert next(c for c in selection["candidates"] if c["label"] == selection["picked"])["val"]["mean"] == best_val
+
+    # the curves' last epoch is the model the tables score: its mean loss per seed is the table's
+    curves = pd.read_csv(out / "curves.csv")
+    depth = results["tables"]["depth"]["rows"][3]
+    last = curves[(curves["phase"] == "test") & (curves["label"] == depth["label"]) & (curves["epoch"] == 2)]
+    assert last["test_loss"].to_numpy() == pytest.approx(depth["test"]["per_seed"], abs=0.02)
+    chosen = curves[(curves["phase"] == "selection") & (curves["epoch"] == 2)]
+    assert chosen["val_loss"].notna().all() and chosen["test_loss"].isna().all()  # selection never sees the test year
+    assert len(chosen) == 2 * len(selection["candidates"][:-2])  # every candidate model, two seeds
+    predictions = pd.read_csv(out / "predictions.csv", parse_dates=["date"])
+    one_day = predictions[(predictions["label"] == "linear on 1 day") & ~predictions["same_days"]]
+    assert one_day.groupby("period").size().to_dict() == {
+        name: results["tables"]["one_day"]["target_days"][name]["days"] for name in ("train", "test")
+    }
+    assert (one_day.set_index("date")["views"] == series.reindex(one_day["date"])).all()
 
     markdown = (out / "tables.md").read_text()
     for title in ("One day", "More days", "Width", "Depth", "Which one would you use"):

@@ -65,3 +65,26 @@ def test_small_batches_zig_zag_and_are_repeatable(xy):
     assert np.any(np.diff(one.loss) > 0)  # a single example's gradient can point uphill for the whole set
     assert one.loss[-1] < one.loss[0]
     assert len(descend(x, y, (0.1, 1500), 0.01, 5000, loss="mae", max_points=100).updates) == 101
+
+
+def test_study_centres_the_grid_on_the_optimum_and_runs_every_experiment():
+    rng = np.random.default_rng(3)
+    x = rng.uniform(800, 1600, 300)
+    y = 150 + 0.9 * x + rng.normal(0, 80, 300)
+    result = surface.study(x, y, n_w=61, n_b=41)
+    w, b = np.array(result["w"]), np.array(result["b"])
+    assert len(w) == 61 and len(b) == 41 and np.allclose(np.diff(w), 0.025)
+    for loss in ("mae", "mse"):
+        s = result["surfaces"][loss]
+        grid = np.array(s["grid"])
+        assert grid.shape == (41, 61)
+        assert s["best_grid"][0] in w and s["best_grid"][1] in b
+        assert s["best_grid"][2] == pytest.approx(grid.min(), rel=1e-4)
+        assert w[0] < s["exact"][0] < w[-1] and b[0] < s["exact"][1] < b[-1]  # the optimum is on the picture
+        assert s["exact"][2] <= s["best_grid"][2] * (1 + 1e-9)  # no grid point beats the exact optimum
+    diverged = [p["lr"] for p in result["learning_rates"] if p["diverged_at"] is not None]
+    assert diverged == [1.2]
+    slow = result["updates"]["path"]
+    assert set(result["updates"]["marks"]) <= set(slow["updates"])  # each marked update was recorded
+    assert [p["updates_per_epoch"] for p in result["batch_sizes"]] == [1, 60, 300]
+    assert surface.Path.from_dict(slow).updates[-1] == 10_000

@@ -8,13 +8,16 @@
             forecaster.py the three steps as one estimator: Forecaster.fit / predict
             runs.py       train, measure and save a run folder; cli.py, the command
             lecture.py    the lecture's tables, model selection; diagnosis.py, its general guide
+    pictures surface.py   the error surface and gradient-descent paths; mismatch.py, a changed world
+            plots.py      every figure (the only module that imports matplotlib)
+            report.py     report.html from a saved lecture folder
 """
 
 from .config import DataConfig, ModelConfig, RunConfig, SplitConfig, TrainConfig
 from .data import DATASETS, load_csv, load_dataset
 from .errors import ConfigError, DataError, NotFittedError, TrainingDiverged, ViewcastError
 from .features import Period, make_windows
-from .lecture import LectureConfig, lecture_training, run_lecture, save_lecture
+from .lecture import LectureConfig, LectureRun, lecture_training, load_lecture, run_lecture, save_lecture
 from .forecaster import Forecaster
 from .models import parse_spec
 from .runs import load_run, save_run, train_run
@@ -26,6 +29,7 @@ __all__ = [
     "DataError",
     "Forecaster",
     "LectureConfig",
+    "LectureRun",
     "ModelConfig",
     "NotFittedError",
     "Period",
@@ -37,6 +41,7 @@ __all__ = [
     "load_csv",
     "load_dataset",
     "lecture_training",
+    "load_lecture",
     "load_run",
     "make_windows",
     "parse_spec",

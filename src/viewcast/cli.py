@@ -27,8 +27,8 @@ from .config import (
     TrainConfig,
 )
 from .data import DATASETS, describe, load_dataset
-from .errors import ViewcastError
-from .folders import check_out_dir
+from .errors import ConfigError, ViewcastError
+from .folders import check_out_dir, write_atomic
 from .lecture import (
     LECTURE_FOLDER,
     LECTURE_TRAINING,
@@ -36,9 +36,11 @@ from .lecture import (
     TABLE_KEYS,
     LectureConfig,
     lecture_training,
+    load_lecture,
     run_lecture,
     save_lecture,
 )
+from .report import build as build_report
 from .runs import RUN_FOLDER, load_run, load_series, save_run, train_run
 
 
@@ -236,10 +238,33 @@ def lecture(dataset, path, date_col, value_col, date_format, fill_gaps, seeds, s
     )
     out = out or _stamped(f"lecture-{_source_name(config.data)}")
     check_out_dir(out, force, LECTURE_FOLDER)
-    results = run_lecture(config, progress=not quiet)
-    click.echo(display.lecture_tables(results))
-    save_lecture(results, out, force)
-    click.echo(f"wall time {results['wall_time_s']:.0f} s; saved results.json and tables.md in {out}/")
+    run = run_lecture(config, progress=not quiet)
+    click.echo(display.lecture_tables(run.results))
+    save_lecture(run, out, force)
+    click.echo(f"wall time {run.results['wall_time_s']:.0f} s; saved the results, the tables and report.html in {out}/")
+
+
+@cli.command()
+@click.argument("lecture_dir", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), help="The HTML file to write (default: LECTURE_DIR/report.html, replaced).")
+@click.option("--figures", type=click.Path(path_type=Path), help="Also write each figure as a PNG into this new folder.")
+@click.option("--force", is_flag=True, help="Replace --out or files in --figures if they exist.")
+def report(lecture_dir, out, figures, force):
+    """Write report.html from a saved lecture folder (never trains)."""
+    run = load_lecture(lecture_dir)
+    out = out or Path(lecture_dir) / "report.html"
+    targets = [out] if out != Path(lecture_dir) / "report.html" else []  # the folder's own report is remade
+    html, pngs = build_report(run)
+    if figures is not None:
+        targets += [Path(figures) / name for name in pngs]
+    taken = [str(path) for path in targets if path.exists()]
+    if taken and not force:
+        raise ConfigError(f"{taken[0]} already exists; choose another path, or add --force to replace it")
+    if figures is not None:
+        for name, png in pngs.items():
+            write_atomic(Path(figures) / name, png)
+    write_atomic(out, html.encode("utf-8"))
+    click.echo(f"wrote {out}" + (f" and {len(pngs)} figures in {figures}/" if figures is not None else ""))
 
 
 @cli.command()

@@ -81,3 +81,22 @@ def write_folder(out: Path, writers: dict[str, Callable[[Path], None]], kind: Fo
         shutil.rmtree(staging, ignore_errors=True)
     shutil.rmtree(old, ignore_errors=True)
     return out
+
+
+def write_atomic(path: Path, content: bytes) -> Path:
+    """Write one file whole or not at all: to a temporary file beside it, then renamed (making its folder)."""
+    path = Path(path)
+    for parent in path.parents:
+        if parent.exists() and not parent.is_dir():
+            raise ConfigError(f"{parent} is a file, so {path} cannot be written; choose another path")
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder; give a file name")
+    temporary = path.with_name(f".{path.name}.new-{uuid.uuid4().hex[:8]}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(content)
+        temporary.replace(path)
+    except OSError as err:
+        temporary.unlink(missing_ok=True)
+        raise ConfigError(f"cannot write {path}: {err.strerror or err}") from None
+    return path

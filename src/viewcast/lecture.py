@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
+from . import mismatch, report
 from .baselines import BASELINES, evaluate_baselines
 from .config import DataConfig, SplitConfig, TrainConfig
 from .data import describe
@@ -41,6 +42,7 @@ from .metrics import over_seeds
 from .models import parse_spec
 from .runs import load_series
 from .selection import pick, selection_split
+from .surface import study
 
 LECTURE_TRAINING = TrainConfig(
     loss="mae", optimizer="adam", lr=1e-3, n_epochs=200, batch_size=32, schedule="cosine", n_seeds=5
@@ -182,9 +184,28 @@ class Fit:
         return _key(self.phase, self.row, self.shared)
 
 
-def run_lecture(config: LectureConfig, progress: bool = False) -> dict:
-    """Train every chosen table's models, score them, select one by validation; returns the
-    results as plain JSON-able values (losses: MAE in views; see `results.json` in the README)."""
+@dataclass
+class LectureRun:
+    """What `run_lecture` measured.
+
+    results      the tables, selection and settings, JSON-able (`results.json`; losses: MAE in views)
+    curves       per row, seed and epoch: the training loss and the loss on the period it is
+                 scored on (test for the tables, validation for selection), in views
+    predictions  per row and scored day: the real views and the mean prediction over seeds
+    surface      the error-surface experiments on the one-day training examples (`surface.study`)
+    mismatch     the pedestrians experiment (`mismatch.run_mismatch`)
+    """
+
+    results: dict
+    curves: pd.DataFrame | None
+    predictions: pd.DataFrame | None
+    surface: dict | None
+    mismatch: dict | None
+
+
+def run_lecture(config: LectureConfig, progress: bool = False) -> LectureRun:
+    """Train every chosen table's models, score them, select one by validation, and run the
+    report's experiments (the error surface, the mismatch); see `LectureRun`."""
     started = time.perf_counter()
     series, dataset = load_series(config.data)
     split = make_split(series, config.split, dataset)
@@ -194,7 +215,9 @@ def run_lecture(config: LectureConfig, progress: bool = False) -> dict:
         selection = selection_split(series, config.split, dataset, split)
         phases["selection"] = {"train": selection.train, "val": selection.val}
     fits = _plan(series, config.data.fill_gaps, config.chosen, phases)
-    results = _train_all(fits, config.train, config.data.fill_gaps, progress)
+    one_day = make_windows(series, 1, config.data.fill_gaps).select(split.train)[0]
+    surface = study(one_day.X[:, 0], one_day.y)
+    results, curves, predictions, changed_world = _train_all(fits, config.train, config.data.fill_gaps, progress)
 
     full, n_missing = daily(series, config.data.fill_gaps)
     hyperparameters = _hyperparameters(config.train)
@@ -203,7 +226,7 @@ def run_lecture(config: LectureConfig, progress: bool = False) -> dict:
     if selecting:
         periods |= {"selection_train": _period(selection.train), "validation": _period(selection.val)}
     train = config.train
-    return {
+    results = {
         "viewcast": version("viewcast"),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "loss": "mae, in views",
@@ -220,8 +243,10 @@ def run_lecture(config: LectureConfig, progress: bool = False) -> dict:
         "still_falling": STILL_FALLING,
         "tables": tables,
         "selection": _selection(fits, results, full, phases["selection"]) if selecting else None,
+        "mismatch": {key: changed_world[key] for key in ("dataset", "periods")},
         "wall_time_s": round(time.perf_counter() - started, 2),
     }
+    return LectureRun(results, curves, predictions, surface, changed_world)
 
 
 # -- what to train -------------------------------------------------------------
@@ -289,30 +314,63 @@ def _fit(phase, row, shared, windows, target_days, longest, periods) -> Fit:
 # -- training ------------------------------------------------------------------
 
 
-def _train_all(fits: dict[tuple, Fit], train: TrainConfig, fill_gaps: bool, progress: bool) -> dict[tuple, dict]:
-    """Train every fit, with one progress bar over the whole run (its time left is estimated
-    from each fit's cost); returns each fit's scores by key."""
-    costs = {key: _cost(fit, train) for key, fit in fits.items()}
-    results = {}
+def _train_all(fits: dict[tuple, Fit], train: TrainConfig, fill_gaps: bool, progress: bool):
+    """Train every fit, then the mismatch experiment, with one progress bar over the whole run
+    (its time left is estimated from each fit's cost).
+
+    Returns each fit's scores by key, the loss curves, the predictions, and the mismatch results.
+    """
+    costs = {key: _cost(fit.row.spec, fit.row.n_lags, len(fit.scored["train"].y), train) for key, fit in fits.items()}
+    mismatch_cost = sum(_cost(spec, n_lags, mismatch.TRAIN.n_days, train) for spec, n_lags in mismatch.MODELS)
+    results, curves, predictions = {}, [], []
     bar_format = "{desc} {percentage:3.0f}%|{bar}| {elapsed} elapsed, {remaining} left {postfix}"
-    with tqdm(total=sum(costs.values()), desc="lecture", bar_format=bar_format, disable=None if progress else True) as bar:
+    total = sum(costs.values()) + mismatch_cost
+    with tqdm(total=total, desc="lecture", bar_format=bar_format, disable=None if progress else True) as bar:
         for key, fit in fits.items():
             bar.set_postfix_str(f"{fit.row.label} ({'selection' if fit.phase == 'selection' else 'tables'})")
             step = costs[key] / train.n_epochs
             started = time.perf_counter()
             forecaster = Forecaster(fit.row.spec, fit.row.n_lags, train, fill_gaps=fill_gaps)
-            forecaster.fit_windows(fit.scored["train"], on_epoch=lambda epoch: bar.update(step))
+            scored = fit.scored["val" if fit.phase == "selection" else "test"]  # measured each epoch, never used
+            forecaster.fit_windows(fit.scored["train"], scored, on_epoch=lambda epoch: bar.update(step))
             results[key] = _score(forecaster, fit, time.perf_counter() - started)
-    return results
+            curves.append(_curves(forecaster, fit))
+            if fit.phase == "test":
+                predictions.append(_predictions(forecaster, fit))
+        bar.set_postfix_str(f"mismatch on {mismatch.DATASET}")
+        step = mismatch_cost / (len(mismatch.MODELS) * train.n_epochs)
+        changed_world = mismatch.run_mismatch(train, on_epoch=lambda epoch: bar.update(step))
+    return results, pd.concat(curves, ignore_index=True), pd.concat(predictions, ignore_index=True), changed_world
 
 
-def _cost(fit: Fit, train: TrainConfig) -> float:
-    """A rough relative cost of training `fit`: updates × (per-update overhead + arithmetic)."""
-    n = len(fit.scored["train"].y)
-    batch = n if train.batch_size == 0 else min(train.batch_size, n)
-    spec = parse_spec(fit.row.spec)
-    per_update = 2 + spec.n_layers + train.n_seeds * spec.n_parameters(fit.row.n_lags) * batch / 1.5e6
-    return train.n_epochs * math.ceil(n / batch) * per_update
+def _cost(spec: str, n_lags: int, n_examples: int, train: TrainConfig) -> float:
+    """A rough relative cost of training a stack: updates × (per-update overhead + arithmetic)."""
+    batch = n_examples if train.batch_size == 0 else min(train.batch_size, n_examples)
+    model = parse_spec(spec)
+    per_update = 2 + model.n_layers + train.n_seeds * model.n_parameters(n_lags) * batch / 1.5e6
+    return train.n_epochs * math.ceil(n_examples / batch) * per_update
+
+
+def _curves(forecaster: Forecaster, fit: Fit) -> pd.DataFrame:
+    """The fit's loss per seed and epoch, in views: train_loss, and val_loss or test_loss."""
+    frame = forecaster.history_.rename(columns={"val_loss": "val_loss" if fit.phase == "selection" else "test_loss"})
+    identity = {"phase": fit.phase, "label": fit.row.label, "same_days": fit.shared}
+    return frame.assign(**identity)[[*identity, *frame.columns]]
+
+
+def _predictions(forecaster: Forecaster, fit: Fit) -> pd.DataFrame:
+    """The real views and the mean prediction over seeds, on every day the fit is scored on."""
+    frames = []
+    for period, part in fit.scored.items():
+        frames.append(pd.DataFrame({
+            "label": fit.row.label,
+            "same_days": fit.shared,
+            "period": period,
+            "date": part.dates,
+            "views": part.y,
+            "predicted": forecaster.predict_windows(part.X).mean(axis=0).round(1),
+        }))
+    return pd.concat(frames, ignore_index=True)
 
 
 def _score(forecaster: Forecaster, fit: Fit, wall_time: float) -> dict:
@@ -429,13 +487,51 @@ def _selection(fits, results, full: pd.Series, periods: dict) -> dict:
 
 # -- the lecture folder --------------------------------------------------------
 
-LECTURE_FOLDER = FolderKind("viewcast lecture folder", ("results.json", "tables.md"), ("results.json",))
+FILES = ("results.json", "tables.md", "curves.csv", "predictions.csv", "surface.json", "mismatch.json", "report.html")
+LECTURE_FOLDER = FolderKind("viewcast lecture folder", FILES, ("results.json",))
 
 
-def save_lecture(results: dict, out: Path, force: bool = False) -> Path:
-    """Write `results.json` and `tables.md` into the folder `out`, whole or not at all."""
+def save_lecture(run: LectureRun, out: Path, force: bool = False) -> Path:
+    """Write the lecture folder `out`, whole or not at all: the results, the tables, what the
+    pictures need, and `report.html`, made from the files just written (as `viewcast report` would)."""
     writers = {
-        "results.json": lambda path: path.write_text(json.dumps(results, indent=2) + "\n"),
-        "tables.md": lambda path: path.write_text(lecture_tables(results, markdown=True)),
+        "results.json": lambda path: _write_json(path, run.results, indent=2),
+        "tables.md": lambda path: path.write_text(lecture_tables(run.results, markdown=True)),
+        "curves.csv": lambda path: run.curves.to_csv(path, index=False, float_format="%.2f"),
+        "predictions.csv": lambda path: run.predictions.to_csv(path, index=False),
+        "surface.json": lambda path: _write_json(path, run.surface),
+        "mismatch.json": lambda path: _write_json(path, run.mismatch, indent=1),
+        "report.html": lambda path: path.write_text(report.build(load_lecture(path.parent))[0]),
     }
     return write_folder(out, writers, LECTURE_FOLDER, force)
+
+
+def load_lecture(folder: Path) -> LectureRun:
+    """Read a lecture folder back. A folder written before the pictures existed has only
+    `results.json` (and `tables.md`): the other parts are then None."""
+    folder = Path(folder)
+    if not (folder / "results.json").is_file():
+        raise DataError(f"{folder} is not a viewcast lecture folder (no results.json); run `viewcast lecture --out {folder}` first")
+    try:
+        results = json.loads((folder / "results.json").read_text())
+        curves = _read_csv(folder / "curves.csv")
+        predictions = _read_csv(folder / "predictions.csv", parse_dates=["date"])
+        surface, changed_world = (_read_json(folder / name) for name in ("surface.json", "mismatch.json"))
+        if not isinstance(results, dict) or "tables" not in results:
+            raise ValueError("results.json has no tables")
+    except (ValueError, KeyError, OSError) as err:
+        detail = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
+        raise DataError(f"{folder} is a damaged lecture folder ({detail}); run `viewcast lecture` again") from None
+    return LectureRun(results, curves, predictions, surface, changed_world)
+
+
+def _write_json(path: Path, value: dict, indent: int | None = None) -> None:
+    path.write_text(json.dumps(value, indent=indent) + "\n")
+
+
+def _read_json(path: Path) -> dict | None:
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _read_csv(path: Path, **options) -> pd.DataFrame | None:
+    return pd.read_csv(path, **options) if path.exists() else None

@@ -10,6 +10,7 @@ draws on it, and returns the axes, so figures can be combined or saved by the ca
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 
 import matplotlib
@@ -17,9 +18,25 @@ import matplotlib
 matplotlib.use("Agg")  # files only: no screen is needed, none is opened
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 from .surface import Path  # noqa: E402
+
+def panels(n: int, figsize: tuple[float, float], sharey: bool = False) -> tuple[Figure, list[Axes]]:
+    """A new figure with `n` axes side by side."""
+    fig, axes = plt.subplots(1, n, figsize=figsize, sharey=sharey, squeeze=False, layout="constrained")
+    return fig, list(axes[0])
+
+
+def png(fig: Figure, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes; the figure is closed (its memory freed)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
 
 PATH_COLORS = ("tab:red", "tab:orange", "tab:green", "tab:purple", "tab:brown")
 
@@ -32,11 +49,12 @@ def error_surface(
     best_grid: tuple[float, float] | None = None,
     exact: tuple[float, float] | None = None,
     loss: str = "mae",
+    marks: Sequence[int] = (),
     ax: Axes | None = None,
 ) -> Axes:
     """Filled contours of L(w, b) (`grid`: rows by b, columns by w), gradient-descent paths on
     it, the best grid point (×) and the exact optimum (★). A path that diverged is cut at the
-    edge of the grid and labelled."""
+    edge of the grid and labelled. `marks`: update counts to mark and label on each path."""
     ax = ax or plt.subplots(figsize=(6, 4.5))[1]
     levels = np.quantile(grid, np.linspace(0, 1, 16))  # even steps in rank: detail near the valley
     filled = ax.contourf(w, b, grid, levels=np.unique(levels), cmap="viridis_r")
@@ -48,6 +66,12 @@ def error_surface(
         ax.plot(path.w[:1], path.b[:1], "o", color=color, ms=5, zorder=4)
         if not diverged:
             ax.plot(path.w[-1:], path.b[-1:], "s", color=color, ms=4, zorder=4)
+        for mark in marks:
+            at = np.searchsorted(path.updates, mark)
+            if at < len(path.updates) and path.updates[at] == mark:
+                ax.plot(path.w[at], path.b[at], "D", color="white", mec=color, ms=6, zorder=5)
+                ax.annotate(f"{mark:,} updates", (path.w[at], path.b[at]), xytext=(6, 4),
+                            textcoords="offset points", fontsize=7, color="white")
     if best_grid is not None:
         ax.plot(*best_grid, "x", color="black", ms=9, mew=2, label="best grid point")
     if exact is not None:
@@ -72,8 +96,121 @@ def loss_by_update(paths: Sequence[Path], loss: str = "mse", ax: Axes | None = N
 
 
 def _path_label(path: Path) -> str:
-    batch = "full batch" if path.batch_size == 0 else f"B = {path.batch_size}"
+    batch = "full batch" if path.batch_size == 0 else f"B = {path.batch_size} ({path.updates_per_epoch:,} updates per epoch)"
     label = f"η = {path.lr:g}, {batch}"
     if path.diverged_at is not None:
         label += f": diverged at update {path.diverged_at:,}"
     return label
+
+
+# -- training and its results ------------------------------------------------------
+
+REAL, ESTIMATE = "tab:red", "tab:blue"  # the lecture's colours: red is the truth, blue the function
+CURVE_COLORS = {"train": "tab:blue", "val": "tab:orange", "test": "tab:red"}
+CURVE_NAMES = {"train": "training", "val": "validation", "test": "test"}
+PERIOD_COLORS = {CURVE_NAMES[p]: color for p, color in CURVE_COLORS.items()}
+
+
+def loss_curves(curves: pd.DataFrame, loss: str = "mae", title: str = "", ax: Axes | None = None) -> Axes:
+    """Loss per epoch: every seed faint, the mean over seeds bold, per period.
+
+    `curves` has columns epoch, seed, and `<period>_loss` for any of train, val, test (in
+    views). The epoch with the lowest mean validation loss (else test: the curve is only
+    shown, never used) is marked. The y axis is logarithmic when the losses span 10×.
+    """
+    ax = ax or plt.subplots(figsize=(6, 4))[1]
+    periods = [p for p in CURVE_NAMES if f"{p}_loss" in curves and curves[f"{p}_loss"].notna().any()]
+    for period in periods:
+        column, color = f"{period}_loss", CURVE_COLORS[period]
+        by_seed = curves.pivot_table(index="epoch", columns="seed", values=column)
+        for seed in by_seed.columns:
+            ax.plot(by_seed.index, by_seed[seed], color=color, lw=0.6, alpha=0.3)
+        ax.plot(by_seed.index, by_seed.mean(axis=1), color=color, lw=2, label=f"{CURVE_NAMES[period]} (mean of {by_seed.shape[1]})")
+    watched = next((p for p in ("val", "test") if p in periods), None)
+    if watched is not None:
+        mean = curves.groupby("epoch")[f"{watched}_loss"].mean()
+        best = int(mean.idxmin())
+        ax.axvline(best, color=CURVE_COLORS[watched], ls=":", lw=1)
+        ax.plot(best, mean[best], "o", color=CURVE_COLORS[watched], ms=7, mfc="white",
+                label=f"lowest {CURVE_NAMES[watched]} loss: epoch {best}")
+    values = curves[[f"{p}_loss" for p in periods]].to_numpy(dtype=float)
+    if np.nanmax(values) > 10 * np.nanmin(values[values > 0]):
+        ax.set_yscale("log")
+    ax.set(xlabel="epoch", ylabel=f"{loss.upper()} (views)", title=title or "Loss per epoch")
+    ax.legend(fontsize=7)
+    return ax
+
+
+def real_vs_predicted(
+    dates: pd.DatetimeIndex,
+    views: np.ndarray,
+    predicted: dict[str, tuple[pd.DatetimeIndex, np.ndarray]],
+    periods: dict[str, tuple[str, str]] | None = None,
+    title: str = "",
+    ax: Axes | None = None,
+) -> Axes:
+    """The real views (red) and each model's estimate (blue, then other colours), weekends shaded.
+
+    `predicted`: label -> (dates, values). `periods`: name -> (first, last day), drawn as
+    labelled spans when the picture covers more than one period.
+    """
+    ax = ax or plt.subplots(figsize=(9, 3.5))[1]
+    dates = pd.DatetimeIndex(dates)
+    weekend = dates.day_of_week >= 5
+    if len(dates) <= 400:  # on a longer stretch the shading would be a grey wash
+        ax.fill_between(dates, 0, 1, where=weekend, step="mid", transform=ax.get_xaxis_transform(),
+                        color="0.85", lw=0, label="Saturday, Sunday")
+    ax.plot(dates, views, color=REAL, lw=1.2, label="real views")
+    for color, (label, (when, values)) in zip((ESTIMATE, "tab:green", "tab:purple", "tab:brown"), predicted.items()):
+        estimate = pd.Series(np.asarray(values, float), index=pd.DatetimeIndex(when)).asfreq("D")  # a gap stays a gap
+        ax.plot(estimate.index, estimate.to_numpy(), color=color, lw=1, label=label)
+    for name, (start, end) in (periods or {}).items():
+        color = PERIOD_COLORS.get(name, "0.5")
+        ax.axvspan(pd.Timestamp(start), pd.Timestamp(end), color=color, alpha=0.07, lw=0)
+        ax.text(pd.Timestamp(start), 0.97, f" {name}", transform=ax.get_xaxis_transform(), fontsize=8, color=color, va="top")
+    ax.set(ylabel="views a day", title=title or "Real views and the model's estimate")
+    ax.legend(fontsize=7, loc="lower left", ncol=2, framealpha=0.8)
+    ax.figure.autofmt_xdate()
+    return ax
+
+
+def table_chart(table: dict, ax: Axes | None = None) -> Axes:
+    """A lecture table from `results.json`: training and test MAE per row (mean, with the std
+    over seeds as error bars), the lecture's numbers as hollow markers, the best baseline's
+    test MAE as a dashed line."""
+    ax = ax or plt.subplots(figsize=(7, 4))[1]
+    rows = table["rows"]
+    x = np.arange(len(rows))
+    for offset, period, color in ((-0.1, "train", "tab:blue"), (0.1, "test", "tab:red")):
+        means = [row[period]["mean"] for row in rows]
+        stds = [row[period]["std"] for row in rows]
+        ax.errorbar(x + offset, means, yerr=stds, fmt="o", color=color, capsize=3, label=f"{CURVE_NAMES[period]} (viewcast)")
+        lecture = [(i, row["lecture"][period]) for i, row in enumerate(rows) if row.get("lecture")]
+        if lecture:
+            where, values = zip(*lecture)
+            ax.plot(np.array(where) + offset, values, "D", mfc="none", mec=color, ms=7, label=f"{CURVE_NAMES[period]} (lecture)")
+    baselines = [(b["test"]["mae"], b["label"]) for b in table["baselines"] if b["test"]["mae"] is not None]
+    if baselines:
+        value, label = min(baselines)
+        ax.axhline(value, color="0.4", ls="--", lw=1, label=f"test, {label.removeprefix('baseline: ')}")
+    ax.set_xticks(x, [row["label"].replace(" on ", "\n") for row in rows], fontsize=8)
+    ax.set(ylabel="MAE (views)", title=table["title"])
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def weights_bars(weights: dict, ax: Axes | None = None) -> Axes:
+    """The 7-day linear model's weights w₁..w₇ (mean ± std over seeds) beside the lecture's."""
+    ax = ax or plt.subplots(figsize=(6, 3.5))[1]
+    ours = weights["w"]
+    lecture = weights["lecture"]["w"]
+    x = np.arange(1, len(ours) + 1)
+    ax.bar(x - 0.2, [w["mean"] for w in ours], 0.4, yerr=[w["std"] for w in ours], capsize=2,
+           color="tab:blue", label=f"viewcast: b = {weights['b']['mean']:,.0f} views")
+    ax.bar(x + 0.2, lecture, 0.4, color="0.7", label=f"lecture: b = {weights['lecture']['b']:,.0f} views")
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_xticks(x, [f"w{j}\n{j} day{'s' if j > 1 else ''} ago" for j in x], fontsize=7)
+    ax.set(ylabel="weight", title="y = b + Σ w_j x_j on 7 days: the weights")
+    ax.legend(fontsize=7)
+    return ax

@@ -16,6 +16,7 @@ A step size that makes the loss explode is caught and reported, not raised.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,11 +79,13 @@ class Path:
     """Where gradient descent went: (w, b) in views after each recorded update, and the loss there.
 
     `updates[i]` is how many updates had been made at point i (0: the start).
+    `updates_per_epoch` is N/B rounded up (1 for the full batch).
     `diverged_at` is the update at which the loss exploded, or None.
     """
 
     lr: float
     batch_size: int
+    updates_per_epoch: int
     updates: np.ndarray
     w: np.ndarray
     b: np.ndarray
@@ -93,12 +96,18 @@ class Path:
         return {
             "lr": self.lr,
             "batch_size": self.batch_size,
+            "updates_per_epoch": self.updates_per_epoch,
             "updates": self.updates.tolist(),
             "w": self.w.tolist(),
             "b": self.b.tolist(),
             "loss": self.loss.tolist(),
             "diverged_at": self.diverged_at,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Path:
+        arrays = {name: np.asarray(d[name], dtype=int if name == "updates" else float) for name in ("updates", "w", "b", "loss")}
+        return cls(d["lr"], d["batch_size"], d["updates_per_epoch"], diverged_at=d["diverged_at"], **arrays)
 
 
 def descend(
@@ -148,7 +157,7 @@ def descend(
                 diverged_at = update
                 break
     updates, ws, bs, losses = (np.array(column) for column in zip(*points))
-    return Path(lr, batch_size, updates.astype(int), ws, bs, losses, diverged_at)
+    return Path(lr, batch_size, math.ceil(n / batch), updates.astype(int), ws, bs, losses, diverged_at)
 
 
 def _point(update, w, b, X, Y, error, scaler: Scaler, loss: str) -> tuple[int, float, float, float]:
@@ -158,3 +167,68 @@ def _point(update, w, b, X, Y, error, scaler: Scaler, loss: str) -> tuple[int, f
     w_v, b_v = w.item(), b.item()
     scale = scaler.scale if loss == "mae" else scaler.scale**2
     return update, w_v, scaler.mean * (1 - w_v) + scaler.scale * b_v, value * scale
+
+
+# -- the pictures' experiments ---------------------------------------------------
+
+SURFACE_PATH_LR = 0.01  # on both surfaces: reaches the optimum in about 1,000 updates
+LEARNING_RATES = (0.001, 0.01, 0.1, 1.2)  # on MSE: beyond η = 1 the steps overshoot and grow
+LR_UPDATES = 100
+SLOW_LR, UPDATE_MARKS = 0.001, (100, 1_000, 10_000)
+BATCH_SIZES, BATCH_LR, BATCH_UPDATES = (0, 5, 1), 0.01, 1_000
+POINTS = 500  # recorded per path: enough for the eye, small enough to keep
+
+
+def study(x: np.ndarray, y: np.ndarray, n_w: int = 151, n_b: int = 201) -> dict:
+    """The error-surface experiments of the report, on examples (x₁, y), as JSON-able values.
+
+    The grid is centred on the exact MAE optimum (w over 1.5, in steps of 0.01 by default;
+    b over 1.1 times the mean level of views, in round steps); every path starts from the same point up the slope:
+
+        surfaces        MAE and MSE grids, best grid point, exact optimum, a path on each
+        learning_rates  MSE, LEARNING_RATES for LR_UPDATES updates each, one of them too large
+        updates         MSE, η = SLOW_LR for 10,000 updates, marked after UPDATE_MARKS
+        batch_sizes     MSE, full batch vs B = 5 vs B = 1, BATCH_UPDATES updates each
+    """
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    w_star, b_star, _ = exact_optimum(x, y, "mae")
+    level = max(float(np.mean(x)), 1.0)
+    b_step = float(f"{1.1 * level / (n_b - 1):.1g}")  # one significant digit: round grid values
+    w = np.round(round(w_star - 0.85, 2) + 1.5 / (n_w - 1) * np.arange(n_w), 4)  # 151 points: steps of 0.01
+    b = np.round(b_step * round((b_star - 0.4 * level) / b_step) + b_step * np.arange(n_b), 6)
+    start = (round(w_star - 0.65, 2), float(round(b_star + 0.55 * level, -1)))
+    surfaces = {}
+    for loss in ("mae", "mse"):
+        grid = loss_grid(x, y, w, b, loss)
+        row, column = np.unravel_index(np.argmin(grid), grid.shape)
+        surfaces[loss] = {
+            "grid": _rounded(grid),  # rows by b, columns by w
+            "best_grid": [float(w[column]), float(b[row]), float(grid[row, column])],
+            "exact": [float(v) for v in exact_optimum(x, y, loss)],
+            "path": _saved(descend(x, y, start, SURFACE_PATH_LR, 1_000, loss=loss, max_points=POINTS)),
+        }
+
+    def mse_path(lr: float, n_updates: int, batch_size: int = 0) -> dict:
+        return _saved(descend(x, y, start, lr, n_updates, batch_size, loss="mse", max_points=POINTS))
+
+    return {
+        "n_examples": len(y),
+        "w": w.tolist(),
+        "b": b.tolist(),
+        "start": list(start),
+        "surfaces": surfaces,
+        "learning_rates": [mse_path(lr, LR_UPDATES) for lr in LEARNING_RATES],
+        "updates": {"path": mse_path(SLOW_LR, UPDATE_MARKS[-1]), "marks": list(UPDATE_MARKS)},
+        "batch_sizes": [mse_path(BATCH_LR, BATCH_UPDATES, batch) for batch in BATCH_SIZES],
+    }
+
+
+def _rounded(values: np.ndarray, digits: int = 5) -> list:
+    """Values to `digits` significant digits, as nested lists (a smaller file, the same picture)."""
+    magnitude = np.floor(np.log10(np.maximum(np.abs(values), 1e-300)))
+    factor = 10.0 ** (digits - 1 - magnitude)
+    return (np.round(values * factor) / factor).tolist()
+
+
+def _saved(path: Path) -> dict:
+    return {**path.to_dict(), "w": _rounded(path.w), "b": _rounded(path.b), "loss": _rounded(path.loss)}

@@ -1,0 +1,126 @@
+"""report.html: made from a lecture folder's files only, self-contained, and rendered by a real browser."""
+
+import base64
+import re
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from viewcast import lecture, optimize, surface
+from viewcast.cli import main
+from viewcast.forecaster import Forecaster
+
+TITLES = [
+    "1. The error surface",
+    "2. Learning rate and number of updates",
+    "3. Batch size",
+    "4. Loss curves",
+    "5. Real views and the estimate",
+    "6. The lecture's tables",
+    "7. The 7-day weights",
+    "8. Mismatch: when the world changes",
+]
+IMAGE = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
+@pytest.fixture(scope="module")
+def lecture_dir(tmp_path_factory):
+    """A lecture folder from a short run on three years of synthetic views."""
+    folder = tmp_path_factory.mktemp("lecture")
+    days = pd.date_range("2019-01-01", "2021-12-31", name="date")
+    rng = np.random.default_rng(1)
+    views = np.round(1000 + np.arange(len(days)) + 300 * (days.day_of_week < 5) + rng.normal(0, 30, len(days)))
+    pd.Series(views, index=days, name="views").drop(pd.Timestamp("2020-06-15")).to_csv(folder / "views.csv")
+    out = folder / "out"
+    assert main(["lecture", "--data", str(folder / "views.csv"), "--out", str(out), "--epochs", "2", "--seeds", "2", "--quiet"]) == 0
+    return out
+
+
+def sections(html: str) -> list[str]:
+    return re.findall(r"<h2>(.*?)</h2>", html.replace("&#x27;", "'"))
+
+
+def test_lecture_writes_every_file_and_a_report_with_eight_sections(lecture_dir):
+    assert sorted(p.name for p in lecture_dir.iterdir()) == sorted(lecture.FILES)
+    html = (lecture_dir / "report.html").read_text()
+    assert sections(html) == TITLES
+    images = IMAGE.findall(html)
+    assert len(images) == html.count("<img") >= 13  # every image is an embedded PNG
+    assert all(base64.b64decode(image).startswith(b"\x89PNG\r\n\x1a\n") for image in images)
+    assert not re.search(r"(src|href)=\"(?!data:)", html) and "http" not in html  # nothing to fetch
+    assert "<script" not in html
+
+
+def test_report_rebuilds_the_same_file_from_saved_results_without_training(lecture_dir, tmp_path, monkeypatch, capsys):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("making a report trained something")
+
+    monkeypatch.setattr(Forecaster, "fit_windows", forbidden)
+    monkeypatch.setattr(optimize, "train_stack", forbidden)
+    monkeypatch.setattr(surface, "descend", forbidden)
+    monkeypatch.setattr(surface, "loss_grid", forbidden)
+    copy = tmp_path / "copy"
+    shutil.copytree(lecture_dir, copy)
+    written = (copy / "report.html").read_bytes()
+    (copy / "report.html").unlink()
+    assert main(["report", str(copy), "--figures", str(tmp_path / "figures")]) == 0
+    assert (copy / "report.html").read_bytes() == written  # the same pictures from the same files
+    assert len(list((tmp_path / "figures").glob("*.png"))) == len(IMAGE.findall(written.decode()))
+
+
+def test_report_on_an_older_folder_says_what_is_missing(lecture_dir, tmp_path):
+    old = tmp_path / "old"
+    old.mkdir()
+    shutil.copy(lecture_dir / "results.json", old)
+    assert main(["report", str(old)]) == 0
+    html = (old / "report.html").read_text()
+    assert sections(html) == TITLES
+    assert html.count("This folder has no") == 6  # the surface (sections 1-3), curves, predictions, mismatch
+    assert len(IMAGE.findall(html)) == 4  # the three table charts and the weights come from results.json
+
+
+def test_report_errors_touch_nothing(lecture_dir, tmp_path, capsys):
+    assert main(["report", str(tmp_path)]) == 1
+    assert "not a viewcast lecture folder" in capsys.readouterr().err
+    taken = tmp_path / "mine.html"
+    taken.write_text("my notes")
+    assert main(["report", str(lecture_dir), "--out", str(taken)]) == 1
+    assert "already exists" in capsys.readouterr().err and taken.read_text() == "my notes"
+    damaged = tmp_path / "damaged"
+    shutil.copytree(lecture_dir, damaged)
+    (damaged / "surface.json").write_text("{not json")
+    assert main(["report", str(damaged)]) == 1
+    assert "damaged lecture folder" in capsys.readouterr().err
+
+
+def test_report_renders_in_headless_chromium(lecture_dir, tmp_path):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (make test installs it with apt-get where it can)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'")
+    flags = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync"]
+    report = lecture_dir / "report.html"
+    console, requests, errors = [], [], []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=flags)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+            page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(report.as_uri(), wait_until="load")
+            images = page.evaluate("Array.from(document.images, i => [i.complete, i.naturalWidth, i.getBoundingClientRect().width])")
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            page.screenshot(path=str(tmp_path / "report-phone.png"), full_page=True)
+            page.set_viewport_size({"width": 1280, "height": 900})  # a laptop
+            page.screenshot(path=str(tmp_path / "report-laptop.png"))
+        finally:
+            browser.close()
+    assert not [line for line in console if line.startswith(("error", "warning"))] and not errors
+    assert [url for url in requests if not url.startswith("data:")] == [report.as_uri()]  # the file itself only
+    assert len(images) >= 13 and all(done and width > 0 for done, width, _ in images)  # every image decoded
+    assert all(shown <= 390 for _, _, shown in images) and overflow <= 0  # fits a phone's width
+    assert (tmp_path / "report-phone.png").stat().st_size > 50_000

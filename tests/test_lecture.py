@@ -250,7 +250,7 @@ def test_on_wiki_r_more_days_and_more_layers_fit_the_training_data_better():
     chosen = tuple(t for t in lecture.TABLES if t.key in ("lags", "depth"))
     fits = lecture._plan(series, False, chosen, {"test": {"train": split.train, "test": split.test}})
     train = dataclasses.replace(lecture.LECTURE_TRAINING, n_seeds=2)
-    results = lecture._train_all(fits, train, fill_gaps=False, progress=False)
+    results = lecture._train_all(fits, train, fill_gaps=False, progress=False)[0]
     loss = {(spec, n_lags): r["train"]["mean"] for (_, spec, n_lags, _), r in results.items()}
 
     lags = [loss[("linear", n)] for n in (1, 7, 28, 56)]

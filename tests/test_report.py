@@ -8,9 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from viewcast import lecture, optimize, surface
+from viewcast import forecaster, lecture, surface
 from viewcast.cli import main
-from viewcast.forecaster import Forecaster
 
 TITLES = [
     "1. The error surface",
@@ -49,16 +48,17 @@ def test_lecture_writes_every_file_and_a_report_with_eight_sections(lecture_dir)
     images = IMAGE.findall(html)
     assert len(images) == html.count("<img") >= 13  # every image is an embedded PNG
     assert all(base64.b64decode(image).startswith(b"\x89PNG\r\n\x1a\n") for image in images)
-    assert not re.search(r"(src|href)=\"(?!data:)", html) and "http" not in html  # nothing to fetch
-    assert "<script" not in html
+    text = IMAGE.sub("", html)  # the page without its embedded images
+    assert not re.search(r"(src|href)=", text) and "http" not in text and "url(" not in text  # nothing to fetch
+    assert "<script" not in text
 
 
 def test_report_rebuilds_the_same_file_from_saved_results_without_training(lecture_dir, tmp_path, monkeypatch, capsys):
     def forbidden(*args, **kwargs):
         raise AssertionError("making a report trained something")
 
-    monkeypatch.setattr(Forecaster, "fit_windows", forbidden)
-    monkeypatch.setattr(optimize, "train_stack", forbidden)
+    monkeypatch.setattr(forecaster.Forecaster, "fit_windows", forbidden)
+    monkeypatch.setattr(forecaster, "train_stack", forbidden)
     monkeypatch.setattr(surface, "descend", forbidden)
     monkeypatch.setattr(surface, "loss_grid", forbidden)
     copy = tmp_path / "copy"
@@ -88,11 +88,21 @@ def test_report_errors_touch_nothing(lecture_dir, tmp_path, capsys):
     taken.write_text("my notes")
     assert main(["report", str(lecture_dir), "--out", str(taken)]) == 1
     assert "already exists" in capsys.readouterr().err and taken.read_text() == "my notes"
-    damaged = tmp_path / "damaged"
-    shutil.copytree(lecture_dir, damaged)
-    (damaged / "surface.json").write_text("{not json")
-    assert main(["report", str(damaged)]) == 1
-    assert "damaged lecture folder" in capsys.readouterr().err
+    for name, damage in (("surface.json", "{not json"), ("surface.json", "{}"), ("mismatch.json", "[]"), ("curves.csv", "a,b\n1,2\n")):
+        damaged = tmp_path / f"damaged-{name}-{len(damage)}"
+        shutil.copytree(lecture_dir, damaged)
+        (damaged / name).write_text(damage)
+        assert main(["report", str(damaged)]) == 1, (name, damage)
+        assert "damaged lecture folder" in capsys.readouterr().err
+        assert (damaged / "report.html").read_bytes() == (lecture_dir / "report.html").read_bytes()  # kept
+    results = lecture_dir / "results.json"
+    before = results.read_bytes()
+    assert main(["report", str(lecture_dir), "--out", str(results), "--force"]) == 1
+    assert "lecture folder's own files" in capsys.readouterr().err and results.read_bytes() == before
+    assert main(["report", str(lecture_dir), "--out", str(tmp_path), "--figures", str(tmp_path / "figures")]) == 1
+    assert "is a folder" in capsys.readouterr().err and not (tmp_path / "figures").exists()  # no PNG left behind
+    assert main(["report", str(lecture_dir), "--out", str(tmp_path / "r.html"), "--figures", str(taken)]) == 1
+    assert "is a file" in capsys.readouterr().err and not (tmp_path / "r.html").exists()
 
 
 def test_report_renders_in_headless_chromium(lecture_dir, tmp_path):

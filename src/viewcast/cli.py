@@ -27,8 +27,9 @@ from .config import (
     TrainConfig,
 )
 from .data import DATASETS, describe, load_dataset
-from .errors import ConfigError, ViewcastError
+from .errors import ConfigError, DataError, ViewcastError
 from .folders import check_out_dir, write_atomic
+from .lecture import FILES as LECTURE_FILES
 from .lecture import (
     LECTURE_FOLDER,
     LECTURE_TRAINING,
@@ -224,7 +225,7 @@ def _span(values: list[int]) -> str:
 @click.option("--tables", default=",".join(TABLE_KEYS), show_default=True, help="Which tables to run, comma-separated.")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
 @period_options
-@click.option("--out", type=click.Path(path_type=Path), help="Folder for results.json and tables.md (default: runs/lecture-<data>-<time>).")
+@click.option("--out", type=click.Path(path_type=Path), help="Folder for the results, the tables and report.html (default: runs/lecture-<data>-<time>).")
 @click.option("--force", is_flag=True, help="Replace the folder if it exists (only a lecture folder).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def lecture(dataset, path, date_col, value_col, date_format, fill_gaps, seeds, seed, epochs, lr,
@@ -252,18 +253,25 @@ def lecture(dataset, path, date_col, value_col, date_format, fill_gaps, seeds, s
 def report(lecture_dir, out, figures, force):
     """Write report.html from a saved lecture folder (never trains)."""
     run = load_lecture(lecture_dir)
-    out = out or Path(lecture_dir) / "report.html"
-    targets = [out] if out != Path(lecture_dir) / "report.html" else []  # the folder's own report is remade
-    html, pngs = build_report(run)
-    if figures is not None:
-        targets += [Path(figures) / name for name in pngs]
+    folder = Path(lecture_dir).resolve()
+    out = Path(out) if out is not None else folder / "report.html"
+    own = out.resolve() == folder / "report.html"  # the folder's own report is made again without asking
+    if out.resolve().parent == folder and out.name in LECTURE_FILES and not own:
+        raise ConfigError(f"{out} is one of the lecture folder's own files; choose another --out")
+    if out.is_dir() or (figures is not None and Path(figures).exists() and not Path(figures).is_dir()):
+        raise ConfigError(f"{out if out.is_dir() else figures} is {'a folder' if out.is_dir() else 'a file'}; "
+                          f"give {'a file name for --out' if out.is_dir() else 'a folder for --figures'}")
+    try:
+        html, pngs = build_report(run)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as err:
+        raise DataError(f"{lecture_dir} is a damaged lecture folder ({type(err).__name__}: {err}); run `viewcast lecture` again") from None
+    targets = ([] if own else [out]) + ([Path(figures) / name for name in pngs] if figures is not None else [])
     taken = [str(path) for path in targets if path.exists()]
     if taken and not force:
         raise ConfigError(f"{taken[0]} already exists; choose another path, or add --force to replace it")
-    if figures is not None:
-        for name, png in pngs.items():
-            write_atomic(Path(figures) / name, png)
     write_atomic(out, html.encode("utf-8"))
+    for name, png in pngs.items() if figures is not None else ():
+        write_atomic(Path(figures) / name, png)
     click.echo(f"wrote {out}" + (f" and {len(pngs)} figures in {figures}/" if figures is not None else ""))
 
 

@@ -38,9 +38,7 @@ def check_out_dir(out: Path, force: bool, kind: FolderKind) -> None:
         raise ConfigError(f"{out} is a symbolic link; give the folder's real path")
     if Path.cwd().resolve().is_relative_to(out.resolve()):
         raise ConfigError(f"{out} is the current folder or holds it; choose a new folder for --out")
-    for parent in out.parents:
-        if parent.exists() and not parent.is_dir():
-            raise ConfigError(f"{parent} is a file, so {out} cannot be made; choose another --out")
+    _check_parents(out)
     if not out.exists():
         return
     if not out.is_dir():
@@ -86,9 +84,7 @@ def write_folder(out: Path, writers: dict[str, Callable[[Path], None]], kind: Fo
 def write_atomic(path: Path, content: bytes) -> Path:
     """Write one file whole or not at all: to a temporary file beside it, then renamed (making its folder)."""
     path = Path(path)
-    for parent in path.parents:
-        if parent.exists() and not parent.is_dir():
-            raise ConfigError(f"{parent} is a file, so {path} cannot be written; choose another path")
+    _check_parents(path)
     if path.is_dir():
         raise ConfigError(f"{path} is a folder; give a file name")
     temporary = path.with_name(f".{path.name}.new-{uuid.uuid4().hex[:8]}")
@@ -100,3 +96,9 @@ def write_atomic(path: Path, content: bytes) -> Path:
         temporary.unlink(missing_ok=True)
         raise ConfigError(f"cannot write {path}: {err.strerror or err}") from None
     return path
+
+
+def _check_parents(path: Path) -> None:
+    for parent in path.parents:
+        if parent.exists() and not parent.is_dir():
+            raise ConfigError(f"{parent} is a file, so {path} cannot be made; choose another path")

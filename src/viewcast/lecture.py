@@ -34,7 +34,7 @@ from .config import DataConfig, SplitConfig, TrainConfig
 from .data import describe
 from .diagnosis import OPTIMIZATION_FAILURE, Loss, compare
 from .display import days, lecture_tables
-from .errors import ConfigError, DataError
+from .errors import ConfigError, DataError, TrainingDiverged
 from .features import Period, Windows, daily, make_split, make_windows, require_examples, shared_days
 from .folders import FolderKind, write_folder
 from .forecaster import Forecaster, evaluate_windows
@@ -243,7 +243,7 @@ def run_lecture(config: LectureConfig, progress: bool = False) -> LectureRun:
         "still_falling": STILL_FALLING,
         "tables": tables,
         "selection": _selection(fits, results, full, phases["selection"]) if selecting else None,
-        "mismatch": {key: changed_world[key] for key in ("dataset", "periods")},
+        "mismatch": {key: changed_world[key] for key in ("dataset", "periods")} if changed_world else None,
         "wall_time_s": round(time.perf_counter() - started, 2),
     }
     return LectureRun(results, curves, predictions, surface, changed_world)
@@ -320,6 +320,7 @@ def _train_all(fits: dict[tuple, Fit], train: TrainConfig, fill_gaps: bool, prog
 
     Returns each fit's scores by key, the loss curves, the predictions, and the mismatch results.
     """
+    train = dataclasses.replace(train, patience=None)  # the scored period is only measured: nothing stops on it
     costs = {key: _cost(fit.row.spec, fit.row.n_lags, len(fit.scored["train"].y), train) for key, fit in fits.items()}
     mismatch_cost = sum(_cost(spec, n_lags, mismatch.TRAIN.n_days, train) for spec, n_lags in mismatch.MODELS)
     results, curves, predictions = {}, [], []
@@ -339,7 +340,11 @@ def _train_all(fits: dict[tuple, Fit], train: TrainConfig, fill_gaps: bool, prog
                 predictions.append(_predictions(forecaster, fit))
         bar.set_postfix_str(f"mismatch on {mismatch.DATASET}")
         step = mismatch_cost / (len(mismatch.MODELS) * train.n_epochs)
-        changed_world = mismatch.run_mismatch(train, on_epoch=lambda epoch: bar.update(step))
+        try:
+            changed_world = mismatch.run_mismatch(train, on_epoch=lambda epoch: bar.update(step))
+        except TrainingDiverged as err:  # the user's settings may not suit the pedestrians series
+            bar.write(f"viewcast: the mismatch experiment was skipped: {err}")
+            changed_world = None
     return results, pd.concat(curves, ignore_index=True), pd.concat(predictions, ignore_index=True), changed_world
 
 
@@ -500,7 +505,7 @@ def save_lecture(run: LectureRun, out: Path, force: bool = False) -> Path:
         "curves.csv": lambda path: run.curves.to_csv(path, index=False, float_format="%.2f"),
         "predictions.csv": lambda path: run.predictions.to_csv(path, index=False),
         "surface.json": lambda path: _write_json(path, run.surface),
-        "mismatch.json": lambda path: _write_json(path, run.mismatch, indent=1),
+        **({"mismatch.json": lambda path: _write_json(path, run.mismatch, indent=1)} if run.mismatch else {}),
         "report.html": lambda path: path.write_text(report.build(load_lecture(path.parent))[0]),
     }
     return write_folder(out, writers, LECTURE_FOLDER, force)

@@ -111,12 +111,12 @@ CURVE_NAMES = {"train": "training", "val": "validation", "test": "test"}
 PERIOD_COLORS = {CURVE_NAMES[p]: color for p, color in CURVE_COLORS.items()}
 
 
-def loss_curves(curves: pd.DataFrame, loss: str = "mae", title: str = "", ax: Axes | None = None) -> Axes:
+def loss_curves(curves: pd.DataFrame, loss: str = "mae", title: str = "", unit: str = "views", ax: Axes | None = None) -> Axes:
     """Loss per epoch: every seed faint, the mean over seeds bold, per period.
 
     `curves` has columns epoch, seed, and `<period>_loss` for any of train, val, test (in
-    views). The epoch with the lowest mean validation loss (else test: the curve is only
-    shown, never used) is marked. The y axis is logarithmic when the losses span 10×.
+    `unit`). The epoch with the lowest mean validation loss is marked (a test curve is only
+    shown: nothing is chosen on it). The y axis is logarithmic when the losses span 10×.
     """
     ax = ax or plt.subplots(figsize=(6, 4))[1]
     periods = [p for p in CURVE_NAMES if f"{p}_loss" in curves and curves[f"{p}_loss"].notna().any()]
@@ -126,17 +126,15 @@ def loss_curves(curves: pd.DataFrame, loss: str = "mae", title: str = "", ax: Ax
         for seed in by_seed.columns:
             ax.plot(by_seed.index, by_seed[seed], color=color, lw=0.6, alpha=0.3)
         ax.plot(by_seed.index, by_seed.mean(axis=1), color=color, lw=2, label=f"{CURVE_NAMES[period]} (mean of {by_seed.shape[1]})")
-    watched = next((p for p in ("val", "test") if p in periods), None)
-    if watched is not None:
-        mean = curves.groupby("epoch")[f"{watched}_loss"].mean()
+    if "val" in periods:
+        mean = curves.groupby("epoch")["val_loss"].mean()
         best = int(mean.idxmin())
-        ax.axvline(best, color=CURVE_COLORS[watched], ls=":", lw=1)
-        ax.plot(best, mean[best], "o", color=CURVE_COLORS[watched], ms=7, mfc="white",
-                label=f"lowest {CURVE_NAMES[watched]} loss: epoch {best}")
+        ax.axvline(best, color=CURVE_COLORS["val"], ls=":", lw=1)
+        ax.plot(best, mean[best], "o", color=CURVE_COLORS["val"], ms=7, mfc="white", label=f"lowest validation loss: epoch {best}")
     values = curves[[f"{p}_loss" for p in periods]].to_numpy(dtype=float)
     if np.nanmax(values) > 10 * np.nanmin(values[values > 0]):
         ax.set_yscale("log")
-    ax.set(xlabel="epoch", ylabel=f"{loss.upper()} (views)", title=title or "Loss per epoch")
+    ax.set(xlabel="epoch", ylabel=f"{loss.upper()} ({unit})", title=title or "Loss per epoch")
     ax.legend(fontsize=7)
     return ax
 
@@ -147,6 +145,7 @@ def real_vs_predicted(
     predicted: dict[str, tuple[pd.DatetimeIndex, np.ndarray]],
     periods: dict[str, tuple[str, str]] | None = None,
     title: str = "",
+    unit: str = "views",
     ax: Axes | None = None,
 ) -> Axes:
     """The real views (red) and each model's estimate (blue, then other colours), weekends shaded.
@@ -160,7 +159,7 @@ def real_vs_predicted(
     if len(dates) <= 400:  # on a longer stretch the shading would be a grey wash
         ax.fill_between(dates, 0, 1, where=weekend, step="mid", transform=ax.get_xaxis_transform(),
                         color="0.85", lw=0, label="Saturday, Sunday")
-    ax.plot(dates, views, color=REAL, lw=1.2, label="real views")
+    ax.plot(dates, views, color=REAL, lw=1.2, label=f"real {unit}")
     for color, (label, (when, values)) in zip((ESTIMATE, "tab:green", "tab:purple", "tab:brown"), predicted.items()):
         estimate = pd.Series(np.asarray(values, float), index=pd.DatetimeIndex(when)).asfreq("D")  # a gap stays a gap
         ax.plot(estimate.index, estimate.to_numpy(), color=color, lw=1, label=label)
@@ -168,7 +167,7 @@ def real_vs_predicted(
         color = PERIOD_COLORS.get(name, "0.5")
         ax.axvspan(pd.Timestamp(start), pd.Timestamp(end), color=color, alpha=0.07, lw=0)
         ax.text(pd.Timestamp(start), 0.97, f" {name}", transform=ax.get_xaxis_transform(), fontsize=8, color=color, va="top")
-    ax.set(ylabel="views a day", title=title or "Real views and the model's estimate")
+    ax.set(ylabel=f"{unit} a day", title=title or "Real views and the model's estimate")
     ax.legend(fontsize=7, loc="lower left", ncol=2, framealpha=0.8)
     ax.figure.autofmt_xdate()
     return ax
@@ -176,8 +175,8 @@ def real_vs_predicted(
 
 def table_chart(table: dict, ax: Axes | None = None) -> Axes:
     """A lecture table from `results.json`: training and test MAE per row (mean, with the std
-    over seeds as error bars), the lecture's numbers as hollow markers, the best baseline's
-    test MAE as a dashed line."""
+    over seeds as error bars), the lecture's numbers as hollow markers, each baseline's
+    test MAE as a dashed or dotted line."""
     ax = ax or plt.subplots(figsize=(7, 4))[1]
     rows = table["rows"]
     x = np.arange(len(rows))
@@ -189,10 +188,9 @@ def table_chart(table: dict, ax: Axes | None = None) -> Axes:
         if lecture:
             where, values = zip(*lecture)
             ax.plot(np.array(where) + offset, values, "D", mfc="none", mec=color, ms=7, label=f"{CURVE_NAMES[period]} (lecture)")
-    baselines = [(b["test"]["mae"], b["label"]) for b in table["baselines"] if b["test"]["mae"] is not None]
-    if baselines:
-        value, label = min(baselines)
-        ax.axhline(value, color="0.4", ls="--", lw=1, label=f"test, {label.removeprefix('baseline: ')}")
+    for style, baseline in zip(("--", ":"), table["baselines"]):
+        if baseline["test"]["mae"] is not None:
+            ax.axhline(baseline["test"]["mae"], color="0.4", ls=style, lw=1, label=f"test, {baseline['label'].removeprefix('baseline: ')}")
     ax.set_xticks(x, [row["label"].replace(" on ", "\n") for row in rows], fontsize=8)
     ax.set(ylabel="MAE (views)", title=table["title"])
     ax.set_ylim(bottom=0)

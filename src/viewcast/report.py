@@ -75,8 +75,15 @@ def sections(run: LectureRun) -> list[Section]:
 
 def _above(loss: float, minimum: float) -> str:
     """'3.2% above', or 'at' when within 0.05%."""
+    if minimum <= 0:
+        return "at" if loss <= minimum else f"{loss:,.4g} above"
     excess = 100 * (loss / minimum - 1)
     return "at" if abs(excess) < 0.05 else f"{excess:.1f}% {'above' if excess > 0 else 'below'}"
+
+
+def _ago(order) -> str:
+    """'7 days ago and 1 day ago' from 0-based weight indices."""
+    return " and ".join(f"{days(int(j) + 1)} ago" for j in order)
 
 
 def _missing(title: str, what: str) -> Section:
@@ -125,19 +132,20 @@ def _surface(run: LectureRun) -> Section:
     text = [
         f"Step 2 of the lecture, the loss L(w, b) of the one-day model y = b + w x₁, computed for every "
         f"(w, b) of a {len(surface['w'])} × {len(surface['b'])} grid on the {surface['n_examples']:,} training days "
-        f"({train['start']}..{train['end']}) whose yesterday is known. Darker is lower. "
+        f"({train['start']}..{train['end']}) whose yesterday is known. Yellow is lower. "
         f"The lowest grid point (×) is w = {mae['best_grid'][0]:.2f}, b = {k(mae['best_grid'][1])} "
         f"(MAE {k(mae['best_grid'][2])}); the exact optimum (★), found without a grid, is w = {mae['exact'][0]:.3f}, "
         f"b = {k(mae['exact'][1])} (MAE {k(mae['exact'][2])}).",
         f"Step 3, gradient descent, starts at w = {surface['start'][0]:.2f}, b = {k(surface['start'][1])} (●) and "
         f"walks downhill with η = {path['lr']:g}: after {path['updates'][-1]:,} updates it is at w = {path['w'][-1]:.3f}, "
-        f"b = {k(path['b'][-1])} (■). The lecture found w* = 0.97, b* = 0.1k on its own channel.",
+        f"b = {k(path['b'][-1])} (■).",
         "Right, the same with MSE: squared errors weigh the large misses more, so its optimum lies elsewhere "
         f"(w = {surface['surfaces']['mse']['exact'][0]:.3f}, b = {k(surface['surfaces']['mse']['exact'][1])}).",
     ]
     one_day = run.results["tables"].get("one_day")
     if one_day is not None:
         f, trained = one_day["function"], one_day["rows"][0]["train"]["mean"]
+        text.append(f"The lecture found w* = {f['lecture']['w']}, b* = {k(f['lecture']['b'], 1)} on its own channel.")
         text.append(
             f"The one-day table's model, trained with the lecture's settings ({run.results['training']['optimizer']}, "
             f"mini-batches, {run.results['training']['n_epochs']} epochs), ended at w = {f['w']['mean']:.2f}, "
@@ -249,6 +257,7 @@ def _real_vs_predicted(run: LectureRun) -> Section:
     chosen = [labels[0]] + [label for label in ("linear on 56 days",) if label in labels]
     fig, (ax,) = plots.panels(1, (10, 3.8))
     real = _real_days(predictions, window)
+    chosen = list(dict.fromkeys(chosen))  # one model when the 56-day one is the first
     estimates, scores = {}, []
     for label in chosen:
         rows = test[(test["label"] == label) & test["date"].between(*window)]
@@ -266,14 +275,16 @@ def _real_vs_predicted(run: LectureRun) -> Section:
     fig2, (ax2,) = plots.panels(1, (10, 3.8))
     plots.real_vs_predicted(full.index, full.to_numpy(), {chosen[-1]: (whole["date"], whole["predicted"].to_numpy())},
                             periods=shown, title="The whole series", ax=ax2)
+    colors = ("blue", "green")
     text = [
-        f"Red is what happened, blue what the function predicted from the days before, averaged over the seeds; "
-        f"Saturdays and Sundays are shaded. {'; '.join(scores)}.",
-        "The one-day model's estimate is roughly the real curve shifted by a day, as in the lecture: it can only say "
-        "that today will look like yesterday. The 56-day model has the weekly cycle in its inputs.",
-        "Below, the whole series with the periods: training (its last year is the validation period of model "
-        "selection) and the unseen test year.",
+        "Red is what happened; " + ", ".join(f"{color} what {label} predicted" for color, label in zip(colors, chosen))
+        + f" from the days before, averaged over the seeds; Saturdays and Sundays are shaded. {'; '.join(scores)}.",
     ]
+    if chosen[0] == "linear on 1 day":
+        text.append("The one-day model's estimate is roughly the real curve shifted by a day, as in the lecture: it can "
+                    "only say that today will look like yesterday.")
+    text.append(f"Below, {chosen[-1]} on the whole series, with the periods: "
+                + ", ".join(f"{name} {start}..{end}" for name, (start, end) in shown.items()) + ".")
     return Section(title, text, {"5-real-vs-predicted.png": fig, "5-whole-series.png": fig2})
 
 
@@ -333,9 +344,9 @@ def _weights(run: LectureRun) -> Section:
     text = [
         f"The linear model on 7 days, y = b + Σ w_j x_j: w₁..w₇ = {', '.join(f'{x:.2f}' for x in w)} "
         f"(mean over seeds), b = {k(weights['b']['mean'])}; the lecture's: "
-        f"{', '.join(f'{x:.2f}' for x in weights['lecture']['w'])}, b = 0.05k.",
-        f"The largest weights here are on {days(int(order[0]) + 1)} ago and {days(int(order[1]) + 1)} ago. The lecture's "
-        "channel leans most on yesterday (0.79), then on 2 days ago (-0.31) and 6 days ago (0.30).",
+        f"{', '.join(f'{x:.2f}' for x in weights['lecture']['w'])}, b = {k(weights['lecture']['b'])}.",
+        f"The weights largest in size are here on {_ago(order)}, in the lecture on "
+        f"{_ago(np.argsort(np.abs(weights['lecture']['w']))[::-1][:2])}.",
     ]
     return Section(title, text, {"7-weights.png": ax.figure})
 
@@ -350,9 +361,7 @@ def _mismatch(run: LectureRun) -> Section:
         return _missing(title, "mismatch.json")
     fig, axes = plots.panels(len(m["models"]), (5 * len(m["models"]), 3.8))
     for model, ax in zip(m["models"], axes):
-        c = model["curves"]
-        curves = pd.DataFrame({"epoch": c["epoch"], "seed": 0, "train_loss": c["train"], "test_loss": c["test"]})
-        plots.loss_curves(curves, title=model["label"], ax=ax)
+        plots.loss_curves(pd.DataFrame(model["curves"]), title=model["label"], unit="people", ax=ax)
     views = pd.Series(m["views"]["values"], index=pd.to_datetime(m["views"]["dates"]), dtype=float)
     test_start = pd.Timestamp(m["periods"]["test"]["start"])
     shown = views.loc[test_start - pd.Timedelta(days=180) : m["periods"]["test"]["end"]]
@@ -365,9 +374,8 @@ def _mismatch(run: LectureRun) -> Section:
     fig2, (ax2,) = plots.panels(1, (10, 3.8))
     periods = {"training": (str(shown.index[0].date()), m["periods"]["train"]["end"]),
                "test": (m["periods"]["test"]["start"], m["periods"]["test"]["end"])}
-    plots.real_vs_predicted(shown.index, shown.to_numpy(), estimates, periods=periods,
+    plots.real_vs_predicted(shown.index, shown.to_numpy(), estimates, periods=periods, unit="people",
                             title="Pedestrians a day: the end of training and the test year", ax=ax2)
-    ax2.set_ylabel("people counted a day")
     naive = m["baselines"]["test"]["same as yesterday"]
     models = m["models"]
     scores = "; ".join(
@@ -382,16 +390,16 @@ def _mismatch(run: LectureRun) -> Section:
         f"The bundled pedestrians series counts people passing one sensor in Melbourne. Models trained on "
         f"{m['periods']['train']['start']}..{m['periods']['train']['end']}, with the same settings as the tables, "
         f"meet {m['periods']['test']['start'][:4]}, when the COVID lockdowns emptied the streets.",
-        f"{scores}. The test loss is up to {ratio:.0f} times the training loss. The rule 'same as yesterday' scores "
+        f"{scores}. The test loss is up to {ratio:.1f} times the training loss. The rule 'same as yesterday' scores "
         f"{naive['mae']:,.0f} ({naive['mape']:.0f}%) on the test year"
         + (f", better than {' and '.join(beaten)}: it carries no memory of the old level." if beaten else "."),
         f"The first figure shows each model's loss per epoch on both periods (mean over seeds); the second, the "
         f"estimates when the counts collapse (the worst month for {models[0]['label']} is {worst[0]}, "
         f"MAE {worst[1]:,.0f}).",
-        "This is mismatch: the training and test data come from different worlds, and the training data holds no "
-        "example of the new one. Unlike overfitting, no other model size, number of epochs or amount of past data "
-        "fixes it. The lecture's advice: know how the test data may differ from the training data, and validate "
-        "on the most recent period, as viewcast's model selection does.",
+        "When the test data comes from a different world than the training data, and the training data holds no "
+        "example of the new one, the lecture calls it mismatch. Unlike overfitting, it is not cured by a smaller "
+        "model or more data from the old world. The lecture's advice: know how the test data may differ from the "
+        "training data, and validate on the most recent period, as viewcast's model selection does.",
     ]
     return Section(title, text, {"8-mismatch-curves.png": fig, "8-mismatch.png": fig2})
 

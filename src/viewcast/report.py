@@ -155,6 +155,15 @@ def _surface(run: LectureRun) -> Section:
     return Section(title, text, {"1-error-surface.png": fig})
 
 
+def _paths_figure(surface: dict, paths: list[Path]):
+    """Paths on the MSE surface (left) and their loss after each update, with the minimum dotted (right)."""
+    fig, axes = plots.panels(2, (12, 4.5))
+    _surface_axes(surface, "mse", paths, ax=axes[0])
+    plots.loss_by_update(paths, "mse", ax=axes[1])
+    axes[1].axhline(surface["surfaces"]["mse"]["exact"][2], color="black", ls=":", lw=1)
+    return fig
+
+
 def _learning_rate(run: LectureRun) -> Section:
     title = "2. Learning rate and number of updates"
     surface = run.surface
@@ -162,10 +171,7 @@ def _learning_rate(run: LectureRun) -> Section:
         return _missing(title, "surface.json")
     paths = [Path.from_dict(p) for p in surface["learning_rates"]]
     best = surface["surfaces"]["mse"]["exact"][2]
-    fig, axes = plots.panels(2, (12, 4.5))
-    _surface_axes(surface, "mse", paths, ax=axes[0])
-    plots.loss_by_update(paths, "mse", ax=axes[1])
-    axes[1].axhline(best, color="black", ls=":", lw=1, label="the minimum")
+    fig = _paths_figure(surface, paths)
     outcomes = []
     for p in paths:
         if p.diverged_at is not None:
@@ -195,9 +201,7 @@ def _batch_size(run: LectureRun) -> Section:
         return _missing(title, "surface.json")
     paths = [Path.from_dict(p) for p in surface["batch_sizes"]]
     best = surface["surfaces"]["mse"]["exact"][2]
-    fig, axes = plots.panels(2, (12, 4.5))
-    _surface_axes(surface, "mse", paths, ax=axes[0])
-    plots.loss_by_update(paths, "mse", ax=axes[1])
+    fig = _paths_figure(surface, paths)
     n = surface["n_examples"]
     described = []
     for p in paths:

@@ -258,9 +258,10 @@ def report(lecture_dir, out, figures, force):
     own = out.resolve() == folder / "report.html"  # the folder's own report is made again without asking
     if out.resolve().parent == folder and out.name in LECTURE_FILES and not own:
         raise ConfigError(f"{out} is one of the lecture folder's own files; choose another --out")
-    if out.is_dir() or (figures is not None and Path(figures).exists() and not Path(figures).is_dir()):
-        raise ConfigError(f"{out if out.is_dir() else figures} is {'a folder' if out.is_dir() else 'a file'}; "
-                          f"give {'a file name for --out' if out.is_dir() else 'a folder for --figures'}")
+    if out.is_dir():
+        raise ConfigError(f"{out} is a folder; give a file name for --out")
+    if figures is not None and Path(figures).exists() and not Path(figures).is_dir():
+        raise ConfigError(f"{figures} is a file; give a folder for --figures")
     try:
         html, pngs = build_report(run)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as err:

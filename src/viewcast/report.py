@@ -155,13 +155,16 @@ def _surface(run: LectureRun) -> Section:
     return Section(title, text, {"1-error-surface.png": fig})
 
 
-def _paths_figure(surface: dict, paths: list[Path]):
-    """Paths on the MSE surface (left) and their loss after each update, with the minimum dotted (right)."""
+def _mse_paths(surface: dict, key: str) -> tuple[list[Path], float, Figure]:
+    """The saved paths `surface[key]`, the MSE minimum, and their figure: the paths on the MSE
+    surface (left) and their loss after each update, with the minimum dotted (right)."""
+    paths = [Path.from_dict(p) for p in surface[key]]
+    best = surface["surfaces"]["mse"]["exact"][2]
     fig, axes = plots.panels(2, (12, 4.5))
     _surface_axes(surface, "mse", paths, ax=axes[0])
     plots.loss_by_update(paths, "mse", ax=axes[1])
-    axes[1].axhline(surface["surfaces"]["mse"]["exact"][2], color="black", ls=":", lw=1)
-    return fig
+    axes[1].axhline(best, color="black", ls=":", lw=1)
+    return paths, best, fig
 
 
 def _learning_rate(run: LectureRun) -> Section:
@@ -169,9 +172,7 @@ def _learning_rate(run: LectureRun) -> Section:
     surface = run.surface
     if surface is None:
         return _missing(title, "surface.json")
-    paths = [Path.from_dict(p) for p in surface["learning_rates"]]
-    best = surface["surfaces"]["mse"]["exact"][2]
-    fig = _paths_figure(surface, paths)
+    paths, best, fig = _mse_paths(surface, "learning_rates")
     outcomes = []
     for p in paths:
         if p.diverged_at is not None:
@@ -199,9 +200,7 @@ def _batch_size(run: LectureRun) -> Section:
     surface = run.surface
     if surface is None:
         return _missing(title, "surface.json")
-    paths = [Path.from_dict(p) for p in surface["batch_sizes"]]
-    best = surface["surfaces"]["mse"]["exact"][2]
-    fig = _paths_figure(surface, paths)
+    paths, best, fig = _mse_paths(surface, "batch_sizes")
     n = surface["n_examples"]
     described = []
     for p in paths:

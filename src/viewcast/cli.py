@@ -43,6 +43,7 @@ from .lecture import (
 )
 from .report import build as build_report
 from .runs import RUN_FOLDER, load_run, load_series, save_run, train_run
+from .sweep import SWEEP_FOLDER, SweepConfig, read_toml, run_sweep, save_sweep
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,6 +101,14 @@ def period_options(command):
         click.option("--test-end", help="Last test day."),
     ]
     return _apply(options, command)
+
+
+def workers_option(command):
+    """How many processes train side by side (shared by lecture and sweep)."""
+    return click.option(
+        "--workers", type=click.IntRange(min=1),
+        help="Processes that train side by side, one thread each (default: one per core; 1 trains here).",
+    )(command)
 
 
 def _apply(options, command):
@@ -224,18 +233,20 @@ def _span(values: list[int]) -> str:
 @click.option("--quick", is_flag=True, help="Fewer epochs and seeds, the same tables: the whole run in seconds.")
 @click.option("--tables", default=",".join(TABLE_KEYS), show_default=True, help="Which tables to run, comma-separated.")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
+@workers_option
 @period_options
 @click.option("--out", type=click.Path(path_type=Path), help="Folder for the results, the tables and report.html (default: runs/lecture-<data>-<time>).")
 @click.option("--force", is_flag=True, help="Replace the folder if it exists (only a lecture folder).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def lecture(dataset, path, date_col, value_col, date_format, fill_gaps, seeds, seed, epochs, lr,
-            batch_size, quick, tables, device, train_start, train_end, test_start, test_end, out, force, quiet):
+            batch_size, quick, tables, device, workers, train_start, train_end, test_start, test_end, out, force, quiet):
     """Redo the lecture's experiments: one day, more days, width, depth, model selection."""
     config = LectureConfig(
         data=_data_config(dataset, path, date_col, value_col, date_format, fill_gaps),
         split=SplitConfig(train_start, train_end, test_start, test_end),
         train=lecture_training(quick, epochs, seeds, seed=seed, lr=lr, batch_size=batch_size, device=device),
         tables=tuple(key.strip() for key in tables.split(",") if key.strip()),
+        workers=workers,
     )
     out = out or _stamped(f"lecture-{_source_name(config.data)}")
     check_out_dir(out, force, LECTURE_FOLDER)
@@ -243,6 +254,75 @@ def lecture(dataset, path, date_col, value_col, date_format, fill_gaps, seeds, s
     click.echo(display.lecture_tables(run.results))
     save_lecture(run, out, force)
     click.echo(f"wall time {run.results['wall_time_s']:.0f} s; saved the results, the tables and report.html in {out}/")
+
+
+def _list(kind, text):
+    """'a,b,c' -> [kind(a), kind(b), kind(c)], with a usage error naming the bad item."""
+    try:
+        return [kind(item.strip()) for item in str(text).split(",") if item.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a comma-separated list of {kind.__name__} values") from None
+
+
+@cli.command()
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="A TOML file with the grid and settings (options given here override it).")
+@click.option("--dataset", help="A bundled dataset (see `viewcast datasets`). Default: wiki-r.")
+@data_options
+@click.option("--fill-gaps", is_flag=True, default=None, help="Fill missing days by interpolation.")
+@click.option("--model", "models", multiple=True, help="Model specs, comma-separated or repeated (default: linear).")
+@click.option("--lags", help="Past days as inputs, comma-separated, e.g. 7,28,56 (default: 7).")
+@click.option("--lr", help="Learning rates, comma-separated, e.g. 0.001,0.01 (default: 0.01).")
+@click.option("--batch-size", help="Batch sizes, comma-separated; 0 is the full batch (default: 32).")
+@click.option("--seeds", type=int, help="Seeds per configuration (default: 1).")
+@click.option("--seed", type=int, help="The first seed (default: 0).")
+@click.option("--epochs", type=int, help=f"Epochs for every configuration (default: {TrainConfig.n_epochs}).")
+@click.option("--loss", type=click.Choice(LOSS_NAMES), help="Default: mae.")
+@click.option("--optimizer", type=click.Choice(OPTIMIZER_NAMES), help="Default: adam.")
+@click.option("--schedule", type=click.Choice(SCHEDULE_NAMES), help="Learning-rate decay (default: constant).")
+@click.option("--warmup-epochs", type=int, help="Epochs of linear warm-up (default: 0).")
+@click.option("--train-start", help="First training day, YYYY-MM-DD (default: the dataset's).")
+@click.option("--train-end", help="Last training day; its last year is held out for validation.")
+@workers_option
+@click.option("--out", type=click.Path(path_type=Path), help="Folder for results.csv and results.json (default: runs/sweep-<data>-<time>).")
+@click.option("--force", is_flag=True, help="Replace the folder if it exists (only a sweep folder).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def sweep(config_file, dataset, path, date_col, value_col, date_format, fill_gaps, models, lags, lr, batch_size,
+          seeds, seed, epochs, loss, optimizer, schedule, warmup_epochs, train_start, train_end, workers, out, force, quiet):
+    """Train a grid of models × lags × learning rates × batch sizes × seeds; rank by validation."""
+    given = read_toml(config_file) if config_file is not None else {}
+    options = {
+        "dataset": dataset, "data": str(path) if path else None, "fill_gaps": fill_gaps, "train_start": train_start,
+        "train_end": train_end, "models": [m for text in models for m in _list(str, text)] or None,
+        "lags": _list(int, lags) if lags else None, "lr": _list(float, lr) if lr else None,
+        "batch_size": _list(int, batch_size) if batch_size else None, "seeds": seeds, "seed": seed,
+        "epochs": epochs, "loss": loss, "optimizer": optimizer, "schedule": schedule,
+        "warmup_epochs": warmup_epochs, "workers": workers,
+    }
+    if options["dataset"] or options["data"]:  # a source given here replaces the file's
+        given.pop("dataset", None), given.pop("data", None)
+    settings = given | {name: value for name, value in options.items() if value is not None}
+    default = TrainConfig()
+    config = SweepConfig(
+        models=tuple(settings.get("models", ["linear"])),
+        lags=tuple(settings.get("lags", [7])),
+        lrs=tuple(settings.get("lr", [default.lr])),
+        batch_sizes=tuple(settings.get("batch_size", [default.batch_size])),
+        train=TrainConfig(
+            loss=settings.get("loss", default.loss), optimizer=settings.get("optimizer", default.optimizer),
+            n_epochs=settings.get("epochs", default.n_epochs), schedule=settings.get("schedule", default.schedule),
+            warmup_epochs=settings.get("warmup_epochs", 0), n_seeds=settings.get("seeds", 1), seed=settings.get("seed", 0),
+        ),
+        data=_data_config(settings.get("dataset"), settings.get("data"), date_col, value_col, date_format,
+                          bool(settings.get("fill_gaps", False))),
+        split=SplitConfig(train_start=settings.get("train_start"), train_end=settings.get("train_end")),
+        workers=settings.get("workers"),
+    )
+    out = out or _stamped(f"sweep-{_source_name(config.data)}")
+    check_out_dir(out, force, SWEEP_FOLDER)
+    run = run_sweep(config, progress=not quiet)
+    click.echo(display.sweep_table(run.results))
+    save_sweep(run, out, force)
+    click.echo(f"saved results.csv (one row per model) and results.json in {out}/")
 
 
 @cli.command()

@@ -221,3 +221,28 @@ def _summary_k(summary: dict) -> str:
         return "n/a"
     return with_spread(summary) if "per_seed" in summary else k(summary["mean"])
 
+
+
+def sweep_table(results: dict, top: int = 15) -> str:
+    """The sweep's configurations ranked by validation MAE (the best `top`), the baselines, the pick."""
+    periods = results["periods"]
+    rows = [
+        [c["model"], c["lags"], f"{c['lr']:g}", c["batch_size"] or "full", f"{c['train_mae']:,.0f}",
+         f"{c['val_mae']:,.0f} ± {c['val_std']:,.0f}", "← best" if i == 0 else ""]
+        for i, c in enumerate(results["configurations"][:top])
+    ]
+    for baseline in results["baselines"]:
+        rows.append([baseline["label"], "", "", "", f"{baseline['train']['mae']:,.0f}", f"{baseline['val']['mae']:,.0f}", ""])
+    headers = ["model", "lags", "lr", "batch", f"train MAE ({_span(periods['train'])})", f"validation MAE ({_span(periods['val'])})", ""]
+    shown = len(results["configurations"])
+    more = f" (the best {top} of {shown})" if shown > top else ""
+    best = results["best"]
+    return "\n".join([
+        f"{shown} configurations × {len(results['grid']['seeds'])} seeds in {results['stacks']} stacks, "
+        f"{results['workers']} worker(s), {results['wall_time_s']:.0f} s{more}; MAE in views, mean (± std) over seeds",
+        "",
+        tabulate(rows, headers=headers, tablefmt="simple", colalign=["left", "right", "right", "right", "right", "right", "left"]),
+        "",
+        f"Best by validation: {best['model']} on {days(best['lags'])}, lr {best['lr']:g}, batch {best['batch_size'] or 'full'} "
+        f"(validation MAE {best['val_mae']:,.0f}). The test period was not used.",
+    ])

@@ -10,6 +10,7 @@ returns `self`, learned state ends in `_`, and `predict` before `fit` raises.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +42,9 @@ class NextDay:
 class Forecaster:
     """Predict a day's views from the `n_lags` days before it.
 
+    It trains one model per seed (`training.seeds`, or `seeds`), side by side, each
+    with `training.lr` or its own learning rate from `lrs` (a sweep's grid).
+
     >>> import viewcast as vc
     >>> views = vc.load_dataset("wiki-r")
     >>> f = vc.Forecaster("linear", n_lags=7, training=vc.TrainConfig(n_seeds=3))
@@ -57,12 +61,16 @@ class Forecaster:
         training: TrainConfig | None = None,
         scale: str = "standard",
         fill_gaps: bool = False,
+        seeds: list[int] | None = None,
+        lrs: list[float] | None = None,
     ):
         self.model = model
         self.n_lags = n_lags
         self.training = training
         self.scale = scale
         self.fill_gaps = fill_gaps
+        self.seeds = seeds
+        self.lrs = lrs
 
     @classmethod
     def from_config(cls, config: RunConfig) -> Forecaster:
@@ -95,9 +103,12 @@ class Forecaster:
             raise ConfigError("early stopping (patience) needs validation data")
         if len(train.y) == 0:
             raise DataError("no complete training examples in the training period")
-        self.device_ = _device(config.device)
+        started = time.perf_counter()
+        self.device_ = resolve_device(config.device)
         self.scaler_ = Scaler.fit(train.y, model_config.scale)
-        self.seeds_ = config.seeds
+        self.seeds_ = list(self.seeds) if self.seeds is not None else config.seeds
+        if self.lrs is not None and len(self.lrs) != len(self.seeds_):
+            raise ConfigError(f"give one learning rate per seed: {len(self.lrs)} for {len(self.seeds_)} seeds")
         self.model_ = StackedMLP(parse_spec(self.model), self.n_lags, self.seeds_).to(self.device_)
         X, y = self._tensors(train)
         X_val, y_val = self._tensors(val) if val is not None else (None, None)
@@ -112,7 +123,8 @@ class Forecaster:
                 if on_epoch is not None:
                     on_epoch(epoch)
 
-            history = train_stack(self.model_, X, y, config, self.seeds_, X_val, y_val, show)
+            history = train_stack(self.model_, X, y, config, self.seeds_, X_val, y_val, show, self.lrs)
+        self.wall_time_s_ = time.perf_counter() - started
         self.history_ = self._history_frame(history, config.loss)
         self.best_epoch_ = history.best_epoch
         self.n_epochs_run_ = len(history.train)
@@ -129,6 +141,7 @@ class Forecaster:
             {
                 "epoch": np.repeat(np.arange(1, n_epochs + 1), n_models),
                 "seed": np.tile(self.seeds_, n_epochs),
+                **({"lr": np.tile(self.lrs, n_epochs)} if self.lrs is not None else {}),
                 "train_loss": to_views(loss_name, history.train, self.scaler_.scale).ravel(),
             }
         )
@@ -143,10 +156,10 @@ class Forecaster:
         seed that ran `n_epochs` epochs or fewer.
         """
         self._check_fitted()
-        history = self.history_.pivot(index="epoch", columns="seed", values="train_loss")
+        members = [name for name in ("seed", "lr") if name in self.history_]
         improvements = []
-        for seed in history.columns:
-            losses = history[seed].dropna().to_numpy()
+        for _, member in self.history_.groupby(members, sort=False):
+            losses = member.sort_values("epoch")["train_loss"].dropna().to_numpy()
             before = losses[-1 - n_epochs] if len(losses) > n_epochs else None
             improvements.append(None if before is None else float((before - losses[-1]) / before))
         return improvements
@@ -207,7 +220,7 @@ class Forecaster:
         """What `fit` learned, as tensors and numbers only (safe for `torch.load(weights_only=True)`)."""
         self._check_fitted()
         return {
-            "weights": {name: t.detach().cpu() for name, t in self.model_.state_dict().items()},
+            "weights": {name: t.detach().cpu().clone() for name, t in self.model_.state_dict().items()},  # apart from the flat buffer
             "scaler": [self.scaler_.mean, self.scaler_.scale],
             "seeds": list(self.seeds_),
             "best_epoch": [int(e) for e in self.best_epoch_],
@@ -241,7 +254,8 @@ def _period(p) -> Period:
     return p if isinstance(p, Period) else Period.of(*p)
 
 
-def _device(name: str) -> torch.device:
+def resolve_device(name: str) -> torch.device:
+    """The device a `TrainConfig.device` names: auto is CUDA when PyTorch sees a GPU, else the CPU."""
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name.startswith("cuda") and not torch.cuda.is_available():

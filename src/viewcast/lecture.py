@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -37,9 +36,9 @@ from .display import days, lecture_tables
 from .errors import ConfigError, DataError, TrainingDiverged
 from .features import Period, Windows, daily, make_split, make_windows, require_examples, shared_days
 from .folders import FolderKind, write_folder
-from .forecaster import Forecaster, evaluate_windows
+from .forecaster import Forecaster, resolve_device, evaluate_windows
 from .metrics import over_seeds
-from .models import parse_spec
+from .parallel import Job, run_jobs, training_cost
 from .runs import load_series
 from .selection import pick, selection_split
 from .surface import study
@@ -143,12 +142,14 @@ TABLE_KEYS = tuple(table.key for table in TABLES)
 @dataclass
 class LectureConfig:
     """The data, its split (test: the year after training, by default), the training settings
-    shared by every model (`lecture_training`), and which tables to run."""
+    shared by every model (`lecture_training`), which tables to run, and how many worker
+    processes train them (`parallel.run_jobs`; the results do not depend on it)."""
 
     data: DataConfig = dataclasses.field(default_factory=DataConfig)
     split: SplitConfig = dataclasses.field(default_factory=SplitConfig)
     train: TrainConfig = dataclasses.field(default_factory=lecture_training)
     tables: tuple[str, ...] = TABLE_KEYS
+    workers: int | None = None  # processes that train side by side (None: one per core)
 
     def __post_init__(self):
         unknown = [key for key in self.tables if key not in TABLE_KEYS]
@@ -217,7 +218,7 @@ def run_lecture(config: LectureConfig, progress: bool = False) -> LectureRun:
     fits = _plan(series, config.data.fill_gaps, config.chosen, phases)
     one_day = make_windows(series, 1, config.data.fill_gaps).select(split.train)[0]
     surface = study(one_day.X[:, 0], one_day.y)
-    results, curves, predictions, changed_world = _train_all(fits, config.train, config.data.fill_gaps, progress)
+    results, curves, predictions, changed_world = _train_all(fits, config, progress)
 
     full, n_missing = daily(series, config.data.fill_gaps)
     hyperparameters = _hyperparameters(config.train)
@@ -314,46 +315,50 @@ def _fit(phase, row, shared, windows, target_days, longest, periods) -> Fit:
 # -- training ------------------------------------------------------------------
 
 
-def _train_all(fits: dict[tuple, Fit], train: TrainConfig, fill_gaps: bool, progress: bool):
-    """Train every fit, then the mismatch experiment, with one progress bar over the whole run
-    (its time left is estimated from each fit's cost).
+def _train_all(fits: dict[tuple, Fit], config: LectureConfig, progress: bool):
+    """Train every fit, and the mismatch experiment's models, as jobs of `parallel.run_jobs`
+    (the path `viewcast sweep` takes), with one progress bar over the whole run.
 
     Returns each fit's scores by key, the loss curves, the predictions, and the mismatch results.
     """
-    train = dataclasses.replace(train, patience=None)  # the scored period is only measured: nothing stops on it
-    costs = {key: _cost(fit.row.spec, fit.row.n_lags, len(fit.scored["train"].y), train) for key, fit in fits.items()}
-    mismatch_cost = sum(_cost(spec, n_lags, mismatch.TRAIN.n_days, train) for spec, n_lags in mismatch.MODELS)
+    train = dataclasses.replace(config.train, patience=None)  # the scored period is only measured: nothing stops on it
+    jobs = []
+    for fit in fits.values():
+        forecaster = Forecaster(fit.row.spec, fit.row.n_lags, train, fill_gaps=config.data.fill_gaps)
+        scored = fit.scored["val" if fit.phase == "selection" else "test"]  # measured each epoch, never used
+        label = f"{fit.row.label} ({'selection' if fit.phase == 'selection' else 'tables'})"
+        cost = training_cost(fit.row.spec, fit.row.n_lags, len(fit.scored["train"].y), train)
+        jobs.append(Job(Forecaster.fit_windows, (forecaster, fit.scored["train"], scored), cost, train.n_epochs, label))
+    changed_world = mismatch.plan(train)
+    for forecaster, parts in changed_world:
+        cost = training_cost(forecaster.model, forecaster.n_lags, len(parts["train"].y), train)
+        label = f"mismatch on {mismatch.DATASET}"
+        jobs.append(Job(_fit_or_diverge, (forecaster, parts["train"], parts["test"]), cost, train.n_epochs, label))
+    workers = 1 if resolve_device(train.device).type == "cuda" else config.workers
+    fitted = run_jobs(jobs, workers, progress, desc="lecture")
+
     results, curves, predictions = {}, [], []
-    bar_format = "{desc} {percentage:3.0f}%|{bar}| {elapsed} elapsed, {remaining} left {postfix}"
-    total = sum(costs.values()) + mismatch_cost
-    with tqdm(total=total, desc="lecture", bar_format=bar_format, disable=None if progress else True) as bar:
-        for key, fit in fits.items():
-            bar.set_postfix_str(f"{fit.row.label} ({'selection' if fit.phase == 'selection' else 'tables'})")
-            step = costs[key] / train.n_epochs
-            started = time.perf_counter()
-            forecaster = Forecaster(fit.row.spec, fit.row.n_lags, train, fill_gaps=fill_gaps)
-            scored = fit.scored["val" if fit.phase == "selection" else "test"]  # measured each epoch, never used
-            forecaster.fit_windows(fit.scored["train"], scored, on_epoch=lambda epoch: bar.update(step))
-            results[key] = _score(forecaster, fit, time.perf_counter() - started)
-            curves.append(_curves(forecaster, fit))
-            if fit.phase == "test":
-                predictions.append(_predictions(forecaster, fit))
-        bar.set_postfix_str(f"mismatch on {mismatch.DATASET}")
-        step = mismatch_cost / (len(mismatch.MODELS) * train.n_epochs)
-        try:
-            changed_world = mismatch.run_mismatch(train, on_epoch=lambda epoch: bar.update(step))
-        except TrainingDiverged as err:  # the user's settings may not suit the pedestrians series
-            bar.write(f"viewcast: the mismatch experiment was skipped: {err}")
-            changed_world = None
-    return results, pd.concat(curves, ignore_index=True), pd.concat(predictions, ignore_index=True), changed_world
+    for (key, fit), forecaster in zip(fits.items(), fitted):
+        results[key] = _score(forecaster, fit)
+        curves.append(_curves(forecaster, fit))
+        if fit.phase == "test":
+            predictions.append(_predictions(forecaster, fit))
+    fitted_world = fitted[len(fits):]
+    diverged = [error for error in fitted_world if isinstance(error, TrainingDiverged)]
+    if diverged:  # the user's settings may not suit the pedestrians series
+        tqdm.write(f"viewcast: the mismatch experiment was skipped: {diverged[0]}")
+        world = None
+    else:
+        world = mismatch.results([(forecaster, parts) for forecaster, (_, parts) in zip(fitted_world, changed_world)])
+    return results, pd.concat(curves, ignore_index=True), pd.concat(predictions, ignore_index=True), world
 
 
-def _cost(spec: str, n_lags: int, n_examples: int, train: TrainConfig) -> float:
-    """A rough relative cost of training a stack: updates × (per-update overhead + arithmetic)."""
-    batch = n_examples if train.batch_size == 0 else min(train.batch_size, n_examples)
-    model = parse_spec(spec)
-    per_update = 2 + model.n_layers + train.n_seeds * model.n_parameters(n_lags) * batch / 1.5e6
-    return train.n_epochs * math.ceil(n_examples / batch) * per_update
+def _fit_or_diverge(forecaster: Forecaster, train: Windows, test: Windows, on_epoch) -> Forecaster | TrainingDiverged:
+    """Fit, or return the divergence (the mismatch experiment is skipped, not the lecture)."""
+    try:
+        return forecaster.fit_windows(train, test, on_epoch=on_epoch)
+    except TrainingDiverged as err:
+        return err
 
 
 def _curves(forecaster: Forecaster, fit: Fit) -> pd.DataFrame:
@@ -378,7 +383,7 @@ def _predictions(forecaster: Forecaster, fit: Fit) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _score(forecaster: Forecaster, fit: Fit, wall_time: float) -> dict:
+def _score(forecaster: Forecaster, fit: Fit) -> dict:
     """MAE per seed on each scored period, how training ended, and b, w for a linear model."""
     last_epoch = forecaster.training_improvement(1)
     second_half = forecaster.training_improvement(forecaster.n_epochs_run_ // 2)
@@ -392,7 +397,7 @@ def _score(forecaster: Forecaster, fit: Fit, wall_time: float) -> dict:
             "final_epoch_improvement": None if None in last_epoch else over_seeds(last_epoch),
             "second_half_improvement": None if None in second_half else over_seeds(second_half),
             "still_falling": None not in second_half and over_seeds(second_half)["mean"] > STILL_FALLING,
-            "wall_time_s": round(wall_time, 3),
+            "wall_time_s": round(forecaster.wall_time_s_, 3),
         },
     }
     if forecaster.model_.spec.is_linear:

@@ -41,28 +41,44 @@ def run_mismatch(training: TrainConfig, on_epoch=None) -> dict:
     reaches), beside the baselines. Losses: MAE in people counted a day, and MAPE in %.
     `on_epoch(epoch)` is called after every epoch of every model (progress).
     """
+    fits = plan(training)
+    for forecaster, parts in fits:
+        forecaster.fit_windows(parts["train"], parts["test"], on_epoch=on_epoch)
+    return results(fits)
+
+
+def plan(training: TrainConfig) -> list[tuple[Forecaster, dict]]:
+    """The experiment's models, unfitted, each with its training and test examples:
+    fit each on `parts["train"]` (measuring `parts["test"]`), then call `results`."""
     series = load_dataset(DATASET)
-    longest = max(n_lags for _, n_lags in MODELS)
-    first_day = series.index[0] + pd.Timedelta(days=longest)
-    train, test = Period(max(TRAIN.start, first_day), TRAIN.end), TEST
-    full, _ = daily(series)
-    models = []
+    fits = []
     for spec, n_lags in MODELS:
         windows = make_windows(series, n_lags)
-        parts = {"train": windows.select(train)[0], "test": windows.select(test)[0]}
-        forecaster = Forecaster(spec, n_lags, dataclasses.replace(training, patience=None))  # no choice on the test
-        forecaster.fit_windows(parts["train"], parts["test"], on_epoch=on_epoch)  # test: measured, never used
-        models.append(_model_result(forecaster, parts))
-    dates = {name: parts[name].dates for name in ("train", "test")}
+        parts = {name: windows.select(period)[0] for name, period in _periods(series).items()}
+        fits.append((Forecaster(spec, n_lags, dataclasses.replace(training, patience=None)), parts))  # no choice on the test
+    return fits
+
+
+def results(fits: list[tuple[Forecaster, dict]]) -> dict:
+    """The JSON-able results of the fitted `plan`: per model, and the baselines on the same days."""
+    series = load_dataset(DATASET)
+    full, _ = daily(series)
+    parts = fits[-1][1]  # the longest window's days: every model's
     return {
         "dataset": DATASET,
-        "periods": {name: {"start": str(p.start.date()), "end": str(p.end.date())} for name, p in (("train", train), ("test", test))},
-        "models": models,
+        "periods": {name: {"start": str(p.start.date()), "end": str(p.end.date())} for name, p in _periods(series).items()},
+        "models": [_model_result(forecaster, model_parts) for forecaster, model_parts in fits],
         "baselines": {
-            name: evaluate_baselines(full, dates[name], parts[name].y) for name in ("train", "test")
+            name: evaluate_baselines(full, parts[name].dates, parts[name].y) for name in ("train", "test")
         },
         "views": {"dates": [str(d.date()) for d in full.index], "values": [None if np.isnan(v) else v for v in full]},
     }
+
+
+def _periods(series: pd.Series) -> dict[str, Period]:
+    """`TRAIN` from the first day the longest window reaches, and `TEST`."""
+    first_day = series.index[0] + pd.Timedelta(days=max(n_lags for _, n_lags in MODELS))
+    return {"train": Period(max(TRAIN.start, first_day), TRAIN.end), "test": TEST}
 
 
 def _model_result(forecaster: Forecaster, parts: dict) -> dict:

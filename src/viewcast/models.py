@@ -13,7 +13,8 @@ Every model here is a *stack* of K independent models of the same shape, trained
 at once: each parameter has a leading model axis (`W: (K, in, out)`), and model k
 is initialized from its own seed exactly as a stack of one would be. The lecture's
 tables repeat each model over several seeds; one batched matrix product per layer
-trains them all far faster on a CPU than K separate loops.
+trains them all far faster on a CPU than K separate loops. `flatten` then puts every
+parameter in one buffer, so that the optimizer updates all of them in one call.
 """
 
 from __future__ import annotations
@@ -108,13 +109,39 @@ class StackedMLP(nn.Module):
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         """X: (B, n_inputs) shared by all models, or (K, B, n_inputs). Returns (K, B)."""
-        h = X
+        h = X.expand(self.n_models, *X.shape) if X.dim() == 2 else X
         last = len(self.weights) - 1
         for i, (W, b) in enumerate(zip(self.weights, self.biases)):
-            h = torch.matmul(h, W) + b  # (K, B, out_i)
+            h = torch.baddbmm(b, h, W)  # b + h W, one fused call: (K, B, out_i)
             if i < last:
                 h = self.activation(h)
         return h.squeeze(-1)
+
+    def flatten(self) -> nn.Parameter:
+        """Move every parameter into one flat buffer, and its gradient into another.
+
+        The layers' weights and biases become views of the buffer (their values are
+        kept), and `backward` adds the gradients into views of the other, so one
+        optimizer call on the returned parameter updates every layer of every model
+        at once. Zero its `.grad` in place between updates (not `set_to_none`).
+        """
+        params = list(self.parameters())
+        flat = torch.cat([p.detach().reshape(-1) for p in params])
+        grad = torch.zeros_like(flat)
+        offset = 0
+        for p in params:
+            n = p.numel()
+            p.data = flat[offset : offset + n].view_as(p)
+            p.grad = grad[offset : offset + n].view_as(p)
+            offset += n
+        buffer = nn.Parameter(flat)  # shares its storage with the layers' views
+        buffer.grad = grad
+        return buffer
+
+    def per_parameter(self, values: torch.Tensor) -> torch.Tensor:
+        """A (K,) value per model spread over the flat buffer's layout (see `flatten`)."""
+        values = values.to(self.weights[0].device, self.weights[0].dtype)
+        return torch.cat([values.view(-1, 1, 1).expand_as(p).reshape(-1) for p in self.parameters()])
 
 
 def _init_layers(sizes: list[int], seed: int) -> list[tuple[torch.Tensor, torch.Tensor]]:

@@ -1,0 +1,255 @@
+"""A sweep: train a grid of configurations and pick the best by validation.
+
+    grid     models × lags × learning rates × batch sizes × seeds
+    groups   the configurations of one shape (model, lags, batch size) train as one
+             stack: one model per (learning rate, seed), each with its own rate
+    jobs     the stacks, largest first, in worker processes (`parallel.run_jobs`),
+             the same path `viewcast lecture` trains its tables on
+    scored   on the training days and on validation, the last year of the training
+             period (or its last fifth), held out; the test period is never read
+
+Every configuration is trained on the same target days (those its longest window
+reaches), so their losses compare. The best is the lowest mean validation MAE over
+seeds; the baselines' validation MAE is beside it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import math
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+from .baselines import BASELINES, evaluate_baselines
+from .config import DataConfig, SplitConfig, TrainConfig
+from .data import describe
+from .errors import ConfigError
+from .features import daily, make_split, make_windows, require_examples, shared_days
+from .folders import FolderKind, write_folder
+from .forecaster import Forecaster, evaluate_windows, resolve_device
+from .models import parse_spec
+from .parallel import Job, default_workers, run_jobs, training_cost
+from .runs import load_series
+from .selection import selection_split
+
+
+@dataclass
+class SweepConfig:
+    """The grid, the settings every configuration shares (`train`: its `lr`, `batch_size`
+    and seeds are replaced by the grid's), and the data."""
+
+    models: tuple[str, ...] = ("linear",)
+    lags: tuple[int, ...] = (7,)
+    lrs: tuple[float, ...] = (0.01,)
+    batch_sizes: tuple[int, ...] = (32,)
+    train: TrainConfig = dataclasses.field(default_factory=TrainConfig)
+    data: DataConfig = dataclasses.field(default_factory=DataConfig)
+    split: SplitConfig = dataclasses.field(default_factory=SplitConfig)
+    workers: int | None = None
+
+    def __post_init__(self):
+        for name in ("models", "lags", "lrs", "batch_sizes"):
+            values = tuple(getattr(self, name))
+            if not values:
+                raise ConfigError(f"the sweep needs at least one value of {name}")
+            if len(set(values)) < len(values):
+                raise ConfigError(f"{name} lists a value twice: {', '.join(map(str, values))}")
+            setattr(self, name, values)
+        for spec in self.models:
+            parse_spec(spec)
+        for n_lags in self.lags:
+            if n_lags < 1:
+                raise ConfigError(f"lags must be at least 1; got {n_lags}")
+        for lr in self.lrs:
+            dataclasses.replace(self.train, lr=lr)  # checks each value
+        for batch_size in self.batch_sizes:
+            dataclasses.replace(self.train, batch_size=batch_size)
+        if self.train.patience is not None:
+            raise ConfigError("a sweep trains every configuration for all its epochs; patience is not used")
+
+    @property
+    def n_configurations(self) -> int:
+        return len(self.models) * len(self.lags) * len(self.lrs) * len(self.batch_sizes)
+
+
+TOML_KEYS = {
+    "dataset": "a bundled dataset", "data": "a CSV file", "train_start": "YYYY-MM-DD", "train_end": "YYYY-MM-DD",
+    "models": "list of model specs", "lags": "list of integers", "lr": "list of learning rates",
+    "batch_size": "list of batch sizes (0: full batch)", "seeds": "seeds per configuration", "seed": "first seed",
+    "epochs": "epochs", "loss": "mae or mse", "optimizer": "adam, sgd, ...", "schedule": "constant, step or cosine",
+    "warmup_epochs": "epochs", "fill_gaps": "true or false", "workers": "processes",
+}
+
+
+def read_toml(path: Path) -> dict:
+    """A sweep file's settings, checked against `TOML_KEYS` (one-line errors)."""
+    try:
+        settings = tomllib.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such sweep file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path} is not valid TOML ({err}); see the README's sweep example") from None
+    unknown = sorted(set(settings) - set(TOML_KEYS))
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting {unknown[0]!r}; valid: {', '.join(TOML_KEYS)}")
+    for name in ("models", "lags", "lr", "batch_size"):
+        if name in settings and not isinstance(settings[name], list):
+            settings[name] = [settings[name]]
+    return settings
+
+
+@dataclass(frozen=True)
+class Group:
+    """Configurations of one shape, trained as one stack: members are (lr, seed) pairs."""
+
+    model: str
+    n_lags: int
+    batch_size: int
+    members: tuple[tuple[float, int], ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.model} on {self.n_lags} days, batch {self.batch_size or 'full'} ({len(self.members)} models)"
+
+
+def plan_groups(config: SweepConfig, workers: int) -> list[Group]:
+    """One group per (model, lags, batch size), with every (lr, seed) of the grid; cut into
+    `workers` parts when there are fewer groups than workers, so that no core idles."""
+    members = tuple(itertools.product(config.lrs, config.train.seeds))
+    shapes = list(itertools.product(config.models, config.lags, config.batch_sizes))
+    n_parts = max(1, min(len(members), math.ceil(workers / len(shapes))))
+    groups = []
+    for model, n_lags, batch_size in shapes:
+        for part in np.array_split(np.arange(len(members)), n_parts):
+            groups.append(Group(model, n_lags, batch_size, tuple(members[i] for i in part)))
+    return groups
+
+
+@dataclass
+class SweepRun:
+    """What `run_sweep` measured: one row per trained model (`trials`), and `results`
+    (JSON-able: the settings, the configurations ranked by validation, the best one)."""
+
+    trials: pd.DataFrame
+    results: dict
+
+
+def run_sweep(config: SweepConfig, progress: bool = False) -> SweepRun:
+    """Train every configuration of the grid on the training days without the validation
+    period, score each on both, and rank the configurations by mean validation MAE."""
+    started = time.perf_counter()
+    series, dataset = load_series(config.data)
+    split = selection_split(series, config.split, dataset, make_split(series, config.split, dataset))
+    windows = {n: make_windows(series, n, config.data.fill_gaps) for n in config.lags}
+    days = shared_days(list(windows.values()))
+    parts = {}
+    for n_lags, w in windows.items():
+        parts[n_lags] = {name: w.select(period)[0].on(days) for name, period in (("train", split.train), ("val", split.val))}
+        for name, period in (("train", split.train), ("val", split.val)):
+            require_examples(parts[n_lags][name], name, period, f"target days with all {max(config.lags)} days before them",
+                             "give a longer series, other dates, fewer lags, or --fill-gaps")
+
+    device = resolve_device(config.train.device)
+    workers = 1 if device.type == "cuda" else (config.workers or default_workers(config.n_configurations * config.train.n_seeds))
+    groups = plan_groups(config, workers)
+    jobs = []
+    for group in groups:
+        lrs, seeds = zip(*group.members)
+        training = dataclasses.replace(config.train, batch_size=group.batch_size, n_seeds=len(seeds))
+        forecaster = Forecaster(group.model, group.n_lags, training, fill_gaps=config.data.fill_gaps, seeds=list(seeds), lrs=list(lrs))
+        data = parts[group.n_lags]
+        jobs.append(Job(Forecaster.fit_windows, (forecaster, data["train"], data["val"]), training_cost(group.model, group.n_lags, len(data["train"].y), training), training.n_epochs, group.label))
+    fitted = run_jobs(jobs, workers, progress, desc="sweep")
+
+    trials = pd.concat([_trials(group, forecaster, parts[group.n_lags]) for group, forecaster in zip(groups, fitted)], ignore_index=True)
+    full, _ = daily(series, config.data.fill_gaps)
+    some = parts[config.lags[0]]
+    baselines = {name: evaluate_baselines(full, part.dates, part.y) for name, part in some.items()}
+    configurations = _configurations(trials)
+    results = {
+        "viewcast": version("viewcast"),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "loss": "mae, in views",
+        "data": {"source": config.data.source, **describe(series), "fill_gaps": config.data.fill_gaps},
+        "periods": {
+            name: {"start": str(p.start.date()), "end": str(p.end.date()), "days": len(some[name].y)}
+            for name, p in (("train", split.train), ("val", split.val))
+        },
+        "grid": {"models": config.models, "lags": config.lags, "lrs": config.lrs, "batch_sizes": config.batch_sizes,
+                 "seeds": config.train.seeds},
+        "training": {name: getattr(config.train, name) for name in ("loss", "optimizer", "schedule", "n_epochs", "warmup_epochs")},
+        "stacks": len(groups),
+        "workers": workers,
+        "configurations": configurations,
+        "best": configurations[0],
+        "baselines": [
+            {"label": f"baseline: {name}", **{p: {"mae": r[name].get("mae")} for p, r in baselines.items()}}
+            for name in BASELINES
+        ],
+        "wall_time_s": round(time.perf_counter() - started, 2),
+    }
+    return SweepRun(trials, results)
+
+
+def _trials(group: Group, forecaster: Forecaster, parts: dict) -> pd.DataFrame:
+    """One row per model of the group: its configuration and its MAE on each period, in views."""
+    scores = {name: evaluate_windows(forecaster, part)["mae"] for name, part in parts.items()}
+    lrs, seeds = zip(*group.members)
+    return pd.DataFrame({
+        "model": group.model,
+        "lags": group.n_lags,
+        "lr": lrs,
+        "batch_size": group.batch_size,
+        "seed": seeds,
+        "train_mae": scores["train"].round(2),
+        "val_mae": scores["val"].round(2),
+        "epochs": forecaster.n_epochs_run_,
+        "stack_size": len(group.members),
+        "stack_wall_time_s": round(forecaster.wall_time_s_, 3),
+    })
+
+
+CONFIGURATION = ["model", "lags", "lr", "batch_size"]
+
+
+def _configurations(trials: pd.DataFrame) -> list[dict]:
+    """Per configuration, the mean and spread over seeds; ranked by mean validation MAE."""
+    summary = trials.groupby(CONFIGURATION, sort=False).agg(
+        train_mae=("train_mae", "mean"), val_mae=("val_mae", "mean"), val_std=("val_mae", "std"), seeds=("seed", "size"),
+    ).reset_index()
+    summary["val_std"] = summary["val_std"].fillna(0.0)
+    summary = summary.sort_values("val_mae", kind="stable")
+    rows = []
+    for row in summary.itertuples(index=False):
+        rows.append({
+            "model": row.model, "lags": int(row.lags), "lr": float(row.lr), "batch_size": int(row.batch_size),
+            "train_mae": round(float(row.train_mae), 2), "val_mae": round(float(row.val_mae), 2),
+            "val_std": round(float(row.val_std), 2), "seeds": int(row.seeds),
+        })
+    return rows
+
+
+FILES = ("results.csv", "results.json")
+SWEEP_FOLDER = FolderKind("viewcast sweep folder", FILES, FILES)
+
+
+def save_sweep(run: SweepRun, out: Path, force: bool = False) -> Path:
+    """Write `results.csv` (one row per trained model) and `results.json`, whole or not at all."""
+    writers = {
+        "results.csv": lambda path: run.trials.to_csv(path, index=False),
+        "results.json": lambda path: path.write_text(json.dumps(run.results, indent=2) + "\n"),
+    }
+    return write_folder(out, writers, SWEEP_FOLDER, force)

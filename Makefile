@@ -4,11 +4,12 @@
 #               series (writes runs/lecture/, replacing the previous one)
 #   make test   the test suite (and Debian's chromium for the report's browser test,
 #               installed with apt-get where it can be; scripts/install-chromium)
+#   make bench  the speed benchmark (adds scikit-learn to .venv, to compare with it)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test clean
+.PHONY: demo test bench clean
 
 $(VENV)/installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,13 @@ demo: $(VENV)/installed
 test: $(VENV)/installed
 	./scripts/install-chromium
 	$(BIN)/python -m pytest
+
+$(VENV)/bench: $(VENV)/installed
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
+	touch $@
+
+bench: $(VENV)/bench
+	$(BIN)/python benchmarks/speed.py
 
 clean:
 	rm -rf $(VENV) runs/lecture

@@ -12,7 +12,7 @@ from viewcast.data import get_dataset
 from viewcast.features import make_split, make_windows, shared_days
 from viewcast.runs import load_series
 
-FAST = ["--epochs", "2", "--seeds", "2", "--quiet"]
+FAST = ["--epochs", "2", "--seeds", "2", "--quiet", "--workers", "1"]
 GAPS = ("2020-06-15", "2021-03-10")  # one missing day in training, one in the test year
 
 
@@ -249,8 +249,8 @@ def test_on_wiki_r_more_days_and_more_layers_fit_the_training_data_better():
     split = make_split(series, SplitConfig(), get_dataset("wiki-r"))
     chosen = tuple(t for t in lecture.TABLES if t.key in ("lags", "depth"))
     fits = lecture._plan(series, False, chosen, {"test": {"train": split.train, "test": split.test}})
-    train = dataclasses.replace(lecture.LECTURE_TRAINING, n_seeds=2)
-    results = lecture._train_all(fits, train, fill_gaps=False, progress=False)[0]
+    config = lecture.LectureConfig(train=dataclasses.replace(lecture.LECTURE_TRAINING, n_seeds=2))
+    results = lecture._train_all(fits, config, progress=False)[0]
     loss = {(spec, n_lags): r["train"]["mean"] for (_, spec, n_lags, _), r in results.items()}
 
     lags = [loss[("linear", n)] for n in (1, 7, 28, 56)]
@@ -258,3 +258,21 @@ def test_on_wiki_r_more_days_and_more_layers_fit_the_training_data_better():
     assert lags[2] - lags[3] < (lags[0] - lags[1]) / 2  # 28 -> 56 gains clearly less than 1 -> 7
     depth = [loss[(spec, 56)] for spec in ("relu:100", "relu:100x2", "relu:100x3", "relu:100x4")]
     assert depth[3] < depth[0] and depth[1] < depth[0]
+
+
+def test_worker_processes_give_the_same_tables_as_one_process(views_csv, tmp_path, capsys):
+    tables = {}
+    path, _ = views_csv
+    for workers in ("1", "2"):
+        out = tmp_path / f"lecture-{workers}"
+        argv = ["lecture", "--data", str(path), "--tables", "lags,depth", "--out", str(out), *FAST]
+        assert run_cli(capsys, *argv, "--workers", workers)[0] == 0  # the last --workers counts
+        results = json.loads((out / "results.json").read_text())
+        tables[workers] = [
+            (row["label"], row["train"]["per_seed"], row["test"]["per_seed"])
+            for table in results["tables"].values() for row in table["rows"]
+        ]
+        assert results["mismatch"] is not None
+    for one, two in zip(tables["1"], tables["2"], strict=True):
+        assert one[0] == two[0]
+        np.testing.assert_allclose(one[1:], two[1:], rtol=1e-5)

@@ -16,11 +16,11 @@ def regression():
     return torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.float32)
 
 
-def fit(spec, seeds, X, y, **options):
+def fit(spec, seeds, X, y, lrs=None, **options):
     config = vc.TrainConfig(**{"n_epochs": 20, "batch_size": 16, **options})
     model = StackedMLP(parse_spec(spec), X.shape[1], seeds)
     n_val = len(y) // 5
-    history = train_stack(model, X[n_val:], y[n_val:], config, seeds, X[:n_val], y[:n_val])
+    history = train_stack(model, X[n_val:], y[n_val:], config, seeds, X[:n_val], y[:n_val], lrs=lrs)
     return model, history
 
 
@@ -41,6 +41,42 @@ def test_a_stack_trains_exactly_like_separate_runs(regression, options):
         n_alone = len(alone_history.train)
         np.testing.assert_allclose(stack_history.train[:n_alone, k], alone_history.train[:, 0], rtol=1e-4)
         assert stack_history.best_epoch[k] == alone_history.best_epoch[0]
+
+
+@pytest.mark.parametrize("options", [
+    {"optimizer": "adam", "schedule": "cosine"},
+    {"optimizer": "momentum", "warmup_epochs": 3, "schedule": "step"},
+    {"optimizer": "rmsprop", "batch_size": 0},
+    {"optimizer": "adagrad"},
+    {"optimizer": "sgd", "patience": 2},
+])
+def test_each_model_of_a_stack_can_have_its_own_learning_rate(regression, options):
+    X, y = regression
+    seeds, lrs = [0, 0, 1, 2], [0.003, 0.03, 0.01, 0.001]  # the same seed twice: only the rate differs
+    stack, stack_history = fit("relu:8x2", seeds, X, y, lrs=lrs, **options)
+    for k, (seed, lr) in enumerate(zip(seeds, lrs)):
+        alone, alone_history = fit("relu:8x2", [seed], X, y, lr=lr, **options)
+        for p, q in zip(stack.parameters(), alone.parameters()):
+            torch.testing.assert_close(p[k], q[0], rtol=1e-4, atol=1e-5)
+        n_alone = len(alone_history.train)
+        np.testing.assert_allclose(stack_history.train[:n_alone, k], alone_history.train[:, 0], rtol=1e-4)
+        assert stack_history.best_epoch[k] == alone_history.best_epoch[0]
+    # and the rates mattered: the same seed with another rate ends elsewhere
+    assert not torch.allclose(stack.weights[0][0], stack.weights[0][1], atol=1e-3)
+
+
+def test_learning_rates_must_be_one_per_model_and_positive(regression):
+    X, y = regression
+    with pytest.raises(vc.ConfigError, match="one positive learning rate per model"):
+        fit("linear", [0, 1], X, y, lrs=[0.01])
+    with pytest.raises(vc.ConfigError, match="one positive learning rate per model"):
+        fit("linear", [0, 1], X, y, lrs=[0.01, 0.0])
+
+
+def test_a_diverging_model_is_named_with_its_own_learning_rate(regression):
+    X, y = regression
+    with pytest.raises(vc.TrainingDiverged, match=r"\(seed 1\) with learning rate 1000.*such as 100"):
+        fit("linear", [0, 1], X * 100, y, lrs=[1e-6, 1000], optimizer="sgd", loss="mse")
 
 
 def test_a_model_that_stops_early_cannot_fail_the_others():

@@ -119,6 +119,10 @@ def test_the_command_reads_a_toml_file_and_options_override_it(views_csv, tmp_pa
     ('models = ["tanh:3"]\n', "unknown model 'tanh:3'"),
     ("lr = [-1.0]\n", "learning rate must be a positive number"),
     ("lags = [0]\n", "lags must be at least 1"),
+    ('epochs = "ten"\n', "epochs must be a whole number"),
+    ("lags = [7, 2.5]\n", "lags must be a list of whole numbers"),
+    ("workers = 0\n", "workers must be at least 1"),
+    ("fill_gaps = 1\n", "fill_gaps must be a boolean"),
 ])
 def test_a_bad_sweep_file_gets_one_clear_line_and_writes_nothing(views_csv, tmp_path, capsys, toml, message):
     path = tmp_path / "sweep.toml"

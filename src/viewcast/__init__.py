@@ -8,6 +8,7 @@
             forecaster.py the three steps as one estimator: Forecaster.fit / predict
             runs.py       train, measure and save a run folder; cli.py, the command
             lecture.py    the lecture's tables, model selection; diagnosis.py, its general guide
+            sweep.py      a grid of configurations, stacked, ranked by validation
     pictures surface.py   the error surface and gradient-descent paths; mismatch.py, a changed world
             plots.py      every figure (the only module that imports matplotlib)
             report.py     report.html from a saved lecture folder
@@ -21,6 +22,7 @@ from .lecture import LectureConfig, LectureRun, lecture_training, load_lecture, 
 from .forecaster import Forecaster
 from .models import parse_spec
 from .runs import load_run, save_run, train_run
+from .sweep import SweepConfig, SweepRun, run_sweep, save_sweep
 
 __all__ = [
     "DATASETS",
@@ -35,6 +37,8 @@ __all__ = [
     "Period",
     "RunConfig",
     "SplitConfig",
+    "SweepConfig",
+    "SweepRun",
     "TrainConfig",
     "TrainingDiverged",
     "ViewcastError",
@@ -48,5 +52,7 @@ __all__ = [
     "run_lecture",
     "save_lecture",
     "save_run",
+    "save_sweep",
+    "run_sweep",
     "train_run",
 ]

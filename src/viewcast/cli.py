@@ -26,6 +26,7 @@ from .config import (
     SplitConfig,
     TrainConfig,
 )
+from .cpu import n_cores
 from .data import DATASETS, describe, load_dataset
 from .errors import ConfigError, DataError, ViewcastError
 from .folders import check_out_dir, write_atomic
@@ -107,7 +108,7 @@ def workers_option(command):
     """How many processes train side by side (shared by lecture and sweep)."""
     return click.option(
         "--workers", type=click.IntRange(min=1),
-        help="Processes that train side by side, one thread each (default: one per core; 1 trains here).",
+        help="Processes that train side by side, one thread each (default: one per core; 1 trains in this process).",
     )(command)
 
 
@@ -246,7 +247,7 @@ def lecture(dataset, path, date_col, value_col, date_format, fill_gaps, seeds, s
         split=SplitConfig(train_start, train_end, test_start, test_end),
         train=lecture_training(quick, epochs, seeds, seed=seed, lr=lr, batch_size=batch_size, device=device),
         tables=tuple(key.strip() for key in tables.split(",") if key.strip()),
-        workers=workers,
+        workers=workers or n_cores(),
     )
     out = out or _stamped(f"lecture-{_source_name(config.data)}")
     check_out_dir(out, force, LECTURE_FOLDER)
@@ -315,7 +316,7 @@ def sweep(config_file, dataset, path, date_col, value_col, date_format, fill_gap
         data=_data_config(settings.get("dataset"), settings.get("data"), date_col, value_col, date_format,
                           bool(settings.get("fill_gaps", False))),
         split=SplitConfig(train_start=settings.get("train_start"), train_end=settings.get("train_end")),
-        workers=settings.get("workers"),
+        workers=settings.get("workers", n_cores()),
     )
     out = out or _stamped(f"sweep-{_source_name(config.data)}")
     check_out_dir(out, force, SWEEP_FOLDER)

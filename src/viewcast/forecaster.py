@@ -220,7 +220,7 @@ class Forecaster:
         """What `fit` learned, as tensors and numbers only (safe for `torch.load(weights_only=True)`)."""
         self._check_fitted()
         return {
-            "weights": {name: t.detach().cpu().clone() for name, t in self.model_.state_dict().items()},  # apart from the flat buffer
+            "weights": {name: t.detach().cpu().clone() for name, t in self.model_.state_dict().items()},  # copies, not views of the flat buffer
             "scaler": [self.scaler_.mean, self.scaler_.scale],
             "seeds": list(self.seeds_),
             "best_epoch": [int(e) for e in self.best_epoch_],

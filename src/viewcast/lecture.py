@@ -149,7 +149,7 @@ class LectureConfig:
     split: SplitConfig = dataclasses.field(default_factory=SplitConfig)
     train: TrainConfig = dataclasses.field(default_factory=lecture_training)
     tables: tuple[str, ...] = TABLE_KEYS
-    workers: int | None = None  # processes that train side by side (None: one per core)
+    workers: int = 1  # processes that train side by side (1: all here, in this process)
 
     def __post_init__(self):
         unknown = [key for key in self.tables if key not in TABLE_KEYS]

@@ -4,19 +4,23 @@ A sweep (or the lecture's tables) trains dozens of small stacks. One stack at a
 time cannot keep two cores busy: a small model's matrix products are too small to
 split between threads. Two processes of one thread each, each training its own
 stacks, keep both busy (`benchmarks/speed.py` measures it). The standard library's
-`ProcessPoolExecutor` runs them; this module adds what training needs: the largest
+`multiprocessing.Pool` runs them; this module adds what training needs: the largest
 jobs first (so no core waits alone at the end), one progress bar over all of them
-fed by every worker's epochs, and the results in the order of the jobs.
+fed by every worker's epochs, the results in the order of the jobs, and a stop of
+every worker at once on the first error or Ctrl-C.
 """
 
 from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 import pickle
-import queue as queues
+import signal
+import sys
+import time
+import warnings
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 
 from tqdm.auto import tqdm
@@ -50,24 +54,31 @@ def training_cost(spec: str, n_lags: int, n_examples: int, train: TrainConfig) -
     return train.n_epochs * math.ceil(n_examples / batch) * per_update
 
 
-def default_workers(n_jobs: int) -> int:
-    """One worker per core, never more than the jobs."""
-    return max(1, min(cpu.n_cores(), n_jobs))
-
-
-def run_jobs(jobs: list[Job], workers: int | None = None, progress: bool = False, desc: str = "training") -> list:
+def run_jobs(jobs: list[Job], workers: int = 1, progress: bool = False, desc: str = "training") -> list:
     """Run every job and return their results in the jobs' order.
 
-    `workers` processes (default: one per core); with 1, or a single job, everything runs
-    here, in this process. The first error raised by a job stops the others and is raised.
+    With `workers` > 1 (and more than one job), in that many worker processes; else here,
+    in this process. The first error raised by a job stops the others and is raised.
+
+    Worker processes start by importing the main module again (Python's `spawn`), so a
+    script that asks for workers must make its calls under `if __name__ == "__main__":`;
+    where there is no main file to import (code piped to `python -`), the jobs run here.
     """
-    workers = default_workers(len(jobs)) if workers is None else max(1, min(workers, len(jobs)))
+    workers = max(1, min(workers, len(jobs)))
+    if workers > 1 and not _main_is_importable():
+        warnings.warn("worker processes need the main script as a file; training in this process instead", RuntimeWarning, stacklevel=2)
+        workers = 1
     bar_format = "{desc} {percentage:3.0f}%|{bar}| {elapsed} elapsed, {remaining} left {postfix}"
     with tqdm(total=sum(job.cost for job in jobs), desc=desc, bar_format=bar_format,
               disable=None if progress else True) as bar:
         if workers == 1:
             return [_run_here(job, bar) for job in jobs]
         return _run_in_workers(jobs, workers, bar)
+
+
+def _main_is_importable() -> bool:
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    return main_file is None or os.path.exists(main_file)
 
 
 def _run_here(job: Job, bar) -> object:
@@ -78,45 +89,49 @@ def _run_here(job: Job, bar) -> object:
 
 def _run_in_workers(jobs: list[Job], workers: int, bar) -> list:
     context = multiprocessing.get_context("spawn")  # fork is unsafe once PyTorch's threads have started
-    ticks = context.Queue()
+    epochs_done = context.RawArray("i", len(jobs))  # per job, written only by the worker running it
+    shown = [0] * len(jobs)
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i].cost)  # the largest first
     results: list = [None] * len(jobs)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(ticks,)) as pool:
-        futures = {pool.submit(_work, i, jobs[i].function, jobs[i].args): i for i in order}
-        pending = set(futures)
-        try:
-            while pending:
-                _show_ticks(ticks, jobs, bar)
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
-                for future in done:
-                    results[futures[future]] = pickle.loads(future.result())  # raises the job's error
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        _show_ticks(ticks, jobs, bar)
+    pool = context.Pool(workers, initializer=_start_worker, initargs=(epochs_done,))
+    try:
+        pending = {i: pool.apply_async(_work, (i, jobs[i].function, jobs[i].args)) for i in order}
+        while pending:
+            time.sleep(0.1)
+            _show_progress(epochs_done, shown, jobs, bar)
+            for i in [i for i, result in pending.items() if result.ready()]:
+                results[i] = pickle.loads(pending.pop(i).get())  # raises the job's error, if any
+        _show_progress(epochs_done, shown, jobs, bar)
+    finally:  # done, a job's error, or Ctrl-C: stop every worker at once
+        pool.terminate()
+        pool.join()
     return results
 
 
-def _show_ticks(ticks, jobs: list[Job], bar) -> None:
-    while True:
-        try:
-            index = ticks.get_nowait()
-        except queues.Empty:
-            return
-        bar.set_postfix_str(jobs[index].label, refresh=False)
-        bar.update(jobs[index].cost / jobs[index].n_epochs)
+def _show_progress(epochs_done, shown: list[int], jobs: list[Job], bar) -> None:
+    """Move the bar by the epochs the workers finished since the last look."""
+    for i, job in enumerate(jobs):
+        new = epochs_done[i] - shown[i]
+        if new > 0:
+            shown[i] += new
+            bar.set_postfix_str(job.label, refresh=False)
+            bar.update(new * job.cost / job.n_epochs)
 
 
-_ticks = None
+_epochs_done = None
 
 
-def _start_worker(ticks) -> None:
-    global _ticks
-    _ticks = ticks
+def _start_worker(epochs_done) -> None:
+    global _epochs_done
+    _epochs_done = epochs_done
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
     cpu.limit_threads(1)
     cpu.keep_freed_memory()
 
 
 def _work(index: int, function: Callable, args: tuple) -> bytes:
-    result = function(*args, on_epoch=lambda epoch: _ticks.put(index))
+    def on_epoch(epoch: int) -> None:
+        _epochs_done[index] = epoch
+
+    result = function(*args, on_epoch=on_epoch)
     return pickle.dumps(result)  # plain bytes: no shared-memory handles cross the process boundary

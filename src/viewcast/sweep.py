@@ -41,7 +41,7 @@ from .features import daily, make_split, make_windows, require_examples, shared_
 from .folders import FolderKind, write_folder
 from .forecaster import Forecaster, evaluate_windows, resolve_device
 from .models import parse_spec
-from .parallel import Job, default_workers, run_jobs, training_cost
+from .parallel import Job, run_jobs, training_cost
 from .runs import load_series
 from .selection import selection_split
 
@@ -58,7 +58,7 @@ class SweepConfig:
     train: TrainConfig = dataclasses.field(default_factory=TrainConfig)
     data: DataConfig = dataclasses.field(default_factory=DataConfig)
     split: SplitConfig = dataclasses.field(default_factory=SplitConfig)
-    workers: int | None = None
+    workers: int = 1  # processes that train side by side (1: all here, in this process)
 
     def __post_init__(self):
         for name in ("models", "lags", "lrs", "batch_sizes"):
@@ -79,19 +79,25 @@ class SweepConfig:
             dataclasses.replace(self.train, batch_size=batch_size)
         if self.train.patience is not None:
             raise ConfigError("a sweep trains every configuration for all its epochs; patience is not used")
+        if self.workers < 1:
+            raise ConfigError(f"workers must be at least 1; got {self.workers}")
 
     @property
     def n_configurations(self) -> int:
         return len(self.models) * len(self.lags) * len(self.lrs) * len(self.batch_sizes)
 
 
-TOML_KEYS = {
-    "dataset": "a bundled dataset", "data": "a CSV file", "train_start": "YYYY-MM-DD", "train_end": "YYYY-MM-DD",
-    "models": "list of model specs", "lags": "list of integers", "lr": "list of learning rates",
-    "batch_size": "list of batch sizes (0: full batch)", "seeds": "seeds per configuration", "seed": "first seed",
-    "epochs": "epochs", "loss": "mae or mse", "optimizer": "adam, sgd, ...", "schedule": "constant, step or cosine",
-    "warmup_epochs": "epochs", "fill_gaps": "true or false", "workers": "processes",
+TOML_KEYS = {  # name: (type of the value, or of each item of a list), what it is
+    "dataset": (str, "a bundled dataset"), "data": (str, "a CSV file"),
+    "train_start": (str, "YYYY-MM-DD"), "train_end": (str, "YYYY-MM-DD"),
+    "models": (str, "model specs"), "lags": (int, "past days as inputs"), "lr": (float, "learning rates"),
+    "batch_size": (int, "batch sizes, 0 for the full batch"), "seeds": (int, "seeds per configuration"),
+    "seed": (int, "the first seed"), "epochs": (int, "epochs"), "loss": (str, "mae or mse"),
+    "optimizer": (str, "adam, sgd, momentum, adagrad or rmsprop"), "schedule": (str, "constant, step or cosine"),
+    "warmup_epochs": (int, "epochs of warm-up"), "fill_gaps": (bool, "true or false"), "workers": (int, "processes"),
 }
+LISTS = ("models", "lags", "lr", "batch_size")
+KINDS = {str: "string", int: "whole number", float: "number", bool: "boolean"}
 
 
 def read_toml(path: Path) -> dict:
@@ -105,10 +111,20 @@ def read_toml(path: Path) -> dict:
     unknown = sorted(set(settings) - set(TOML_KEYS))
     if unknown:
         raise ConfigError(f"{path}: unknown setting {unknown[0]!r}; valid: {', '.join(TOML_KEYS)}")
-    for name in ("models", "lags", "lr", "batch_size"):
-        if name in settings and not isinstance(settings[name], list):
-            settings[name] = [settings[name]]
+    for name, value in settings.items():
+        kind, what = TOML_KEYS[name]
+        values = value if name in LISTS and isinstance(value, list) else [value]
+        if not values or not all(_is(item, kind) for item in values):
+            shape = f"a list of {KINDS[kind]}s" if name in LISTS else f"a {KINDS[kind]}"
+            raise ConfigError(f"{path}: {name} must be {shape} ({what}); got {value!r}")
+        settings[name] = [float(v) if kind is float else v for v in values] if name in LISTS else value
     return settings
+
+
+def _is(value, kind: type) -> bool:
+    if isinstance(value, bool):  # TOML's true is not a number
+        return kind is bool
+    return isinstance(value, (int, float)) if kind is float else isinstance(value, kind)
 
 
 @dataclass(frozen=True)
@@ -163,7 +179,7 @@ def run_sweep(config: SweepConfig, progress: bool = False) -> SweepRun:
                              "give a longer series, other dates, fewer lags, or --fill-gaps")
 
     device = resolve_device(config.train.device)
-    workers = 1 if device.type == "cuda" else (config.workers or default_workers(config.n_configurations * config.train.n_seeds))
+    workers = 1 if device.type == "cuda" else config.workers
     groups = plan_groups(config, workers)
     jobs = []
     for group in groups:

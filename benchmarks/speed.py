@@ -159,6 +159,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="Times each row is run (the median is shown).")
     parser.add_argument("--epochs", type=int, default=10, help="Epochs of every mini-batch row.")
     args = parser.parse_args()
+    cpu.keep_freed_memory()  # as `viewcast` and its workers do
     X, y = data()
     E = args.epochs
     rows = {

@@ -95,3 +95,23 @@ def test_training_improvement_reads_the_history_per_seed(weekly_series):
     assert f.training_improvement(1) == [pytest.approx(1 / 6), pytest.approx(0.2)]
     assert f.training_improvement(2) == [pytest.approx(1 - 50 / 80), pytest.approx(0.2)]
     assert f.training_improvement(4) == [None, None]  # no epoch before the first
+
+
+@pytest.mark.parametrize("seeds, lrs, message", [
+    ([0, 0], None, "the same seed"),
+    ([1, 1], [0.1, 0.1], "the same seed"),
+    ([0, 1], [0.1], "one learning rate per seed"),
+    ([-1], None, "seeds must be from 0"),
+])
+def test_the_models_of_a_forecaster_are_distinct(weekly_series, seeds, lrs, message):
+    forecaster = vc.Forecaster("linear", n_lags=7, training=QUICK, seeds=seeds, lrs=lrs)
+    with pytest.raises(vc.ConfigError, match=message):
+        forecaster.fit(weekly_series, train=TRAIN)
+
+
+def test_the_same_seed_with_two_rates_is_two_models(weekly_series):
+    forecaster = vc.Forecaster("linear", n_lags=7, training=QUICK, seeds=[0, 0], lrs=[0.001, 0.1])
+    forecaster.fit(weekly_series, train=TRAIN)
+    assert len(forecaster.training_improvement()) == 2
+    assert set(forecaster.history_["lr"]) == {0.001, 0.1}
+    assert not np.allclose(forecaster.coef_[0], forecaster.coef_[1])

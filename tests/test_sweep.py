@@ -1,5 +1,6 @@
 import itertools
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -115,7 +116,7 @@ def test_the_command_reads_a_toml_file_and_options_override_it(views_csv, tmp_pa
 @pytest.mark.parametrize("toml, message", [
     ('models = ["linear"]\nlearning_rate = [0.1]\n', "unknown setting 'learning_rate'"),
     ("models = [linear\n", "is not valid TOML"),
-    ("lr = [0.1, 0.1]\n", "lrs lists a value twice"),
+    ("lr = [0.1, 0.1]\n", "lr lists a value twice"),
     ('models = ["tanh:3"]\n', "unknown model 'tanh:3'"),
     ("lr = [-1.0]\n", "learning rate must be a positive number"),
     ("lags = [0]\n", "lags must be at least 1"),
@@ -134,6 +135,13 @@ def test_a_bad_sweep_file_gets_one_clear_line_and_writes_nothing(views_csv, tmp_
     assert not out.exists()
 
 
+def test_a_file_with_a_dataset_and_a_data_file_is_refused(tmp_path, capsys):
+    path = tmp_path / "sweep.toml"
+    path.write_text('dataset = "wiki-r"\ndata = "my.csv"\n')
+    assert main(["sweep", "--config", str(path), "--out", str(tmp_path / "s")]) == 1
+    assert "a bundled dataset or a data file, not both" in capsys.readouterr().err
+
+
 def test_a_bad_list_option_is_a_usage_error(views_csv, tmp_path, capsys):
     assert main(["sweep", "--data", str(views_csv), "--lags", "7,x", "--out", str(tmp_path / "s")]) == 2
     assert "not a comma-separated list of int" in capsys.readouterr().err
@@ -148,6 +156,47 @@ def _square(x, on_epoch):
 
 def test_jobs_in_workers_come_back_in_order_and_errors_come_through():
     jobs = [Job(_square, (x,), cost=x + 1, n_epochs=1) for x in range(5)]
-    assert run_jobs(jobs, workers=2) == [0, 1, 4, 9, 16]  # the largest ran first, results in order
+    assert run_jobs(jobs, workers=2) == [0, 1, 4, 9, 16]  # in the jobs' order, whichever finished first
     with pytest.raises(vc.DataError, match="no square for -1"):
         run_jobs([*jobs, Job(_square, (-1,), cost=1, n_epochs=1)], workers=2)
+
+
+def _die(x, on_epoch):
+    os._exit(3)  # as if killed, out of memory
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang():
+    with pytest.raises(vc.WorkerDied, match="stopped unexpectedly"):
+        run_jobs([Job(_die, (1,), cost=1, n_epochs=1), Job(_square, (2,), cost=1, n_epochs=1)], workers=2)
+
+
+def test_a_diverging_rate_loses_its_models_not_the_sweep(views_csv, tmp_path, capsys):
+    out = tmp_path / "sweep"
+    argv = ["sweep", "--data", str(views_csv), "--model", "relu:4", "--lags", "7", "--lr", "0.01,1e6",
+            "--optimizer", "sgd", "--loss", "mse", "--epochs", "3", "--seeds", "2", "--workers", "1", "--out", str(out), "--quiet"]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    trials = pd.read_csv(out / "results.csv")
+    diverged = trials[trials["lr"] == 1e6]
+    assert (diverged["diverged_at_epoch"] > 0).all() and diverged["val_mae"].isna().all()
+    kept = trials[trials["lr"] == 0.01]
+    assert (kept["diverged_at_epoch"] == 0).all() and kept["val_mae"].notna().all()
+    results = json.loads((out / "results.json").read_text())
+    assert results["best"]["lr"] == 0.01 and results["configurations"][-1]["diverged"] == 2
+    assert "diverged (2 of 2 seeds)" in printed
+
+
+def test_when_every_rate_diverges_the_sweep_says_so(views_csv, tmp_path, capsys):
+    out = tmp_path / "sweep"
+    argv = ["sweep", "--data", str(views_csv), "--lr", "1e6", "--optimizer", "sgd", "--loss", "mse", "--epochs", "3",
+            "--workers", "1", "--out", str(out), "--quiet"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "every configuration diverged" in err and "smaller learning rates" in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_a_sweep_file_that_is_a_folder_gets_one_line(views_csv, tmp_path, capsys):
+    assert main(["sweep", "--config", str(tmp_path), "--data", str(views_csv), "--out", str(tmp_path / "s")]) == 1
+    err = capsys.readouterr().err
+    assert "is a folder" in err and len(err.strip().splitlines()) == 1

@@ -16,7 +16,7 @@
 
 from .config import DataConfig, ModelConfig, RunConfig, SplitConfig, TrainConfig
 from .data import DATASETS, load_csv, load_dataset
-from .errors import ConfigError, DataError, NotFittedError, TrainingDiverged, ViewcastError
+from .errors import ConfigError, DataError, NotFittedError, TrainingDiverged, ViewcastError, WorkerDied
 from .features import Period, make_windows
 from .lecture import LectureConfig, LectureRun, lecture_training, load_lecture, run_lecture, save_lecture
 from .forecaster import Forecaster
@@ -42,6 +42,7 @@ __all__ = [
     "TrainConfig",
     "TrainingDiverged",
     "ViewcastError",
+    "WorkerDied",
     "load_csv",
     "load_dataset",
     "lecture_training",
@@ -50,9 +51,9 @@ __all__ = [
     "make_windows",
     "parse_spec",
     "run_lecture",
+    "run_sweep",
     "save_lecture",
     "save_run",
     "save_sweep",
-    "run_sweep",
     "train_run",
 ]

@@ -26,7 +26,7 @@ from .config import (
     SplitConfig,
     TrainConfig,
 )
-from .cpu import n_cores
+from .cpu import keep_freed_memory, n_cores
 from .data import DATASETS, describe, load_dataset
 from .errors import ConfigError, DataError, ViewcastError
 from .folders import check_out_dir, write_atomic
@@ -49,6 +49,7 @@ from .sweep import SWEEP_FOLDER, SweepConfig, read_toml, run_sweep, save_sweep
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with `argv` (default: the command line); returns the exit status."""
+    keep_freed_memory()  # training's large temporaries reuse memory instead of faulting in new pages
     try:
         return cli.main(args=argv, prog_name="viewcast", standalone_mode=False) or 0
     except click.ClickException as err:
@@ -292,7 +293,7 @@ def sweep(config_file, dataset, path, date_col, value_col, date_format, fill_gap
     """Train a grid of models × lags × learning rates × batch sizes × seeds; rank by validation."""
     given = read_toml(config_file) if config_file is not None else {}
     options = {
-        "dataset": dataset, "data": str(path) if path else None, "fill_gaps": fill_gaps, "train_start": train_start,
+        "dataset": dataset, "data": str(path) if path else None, "fill_gaps": fill_gaps or None, "train_start": train_start,
         "train_end": train_end, "models": [m for text in models for m in _list(str, text)] or None,
         "lags": _list(int, lags) if lags else None, "lr": _list(float, lr) if lr else None,
         "batch_size": _list(int, batch_size) if batch_size else None, "seeds": seeds, "seed": seed,
@@ -301,23 +302,8 @@ def sweep(config_file, dataset, path, date_col, value_col, date_format, fill_gap
     }
     if options["dataset"] or options["data"]:  # a source given here replaces the file's
         given.pop("dataset", None), given.pop("data", None)
-    settings = given | {name: value for name, value in options.items() if value is not None}
-    default = TrainConfig()
-    config = SweepConfig(
-        models=tuple(settings.get("models", ["linear"])),
-        lags=tuple(settings.get("lags", [7])),
-        lrs=tuple(settings.get("lr", [default.lr])),
-        batch_sizes=tuple(settings.get("batch_size", [default.batch_size])),
-        train=TrainConfig(
-            loss=settings.get("loss", default.loss), optimizer=settings.get("optimizer", default.optimizer),
-            n_epochs=settings.get("epochs", default.n_epochs), schedule=settings.get("schedule", default.schedule),
-            warmup_epochs=settings.get("warmup_epochs", 0), n_seeds=settings.get("seeds", 1), seed=settings.get("seed", 0),
-        ),
-        data=_data_config(settings.get("dataset"), settings.get("data"), date_col, value_col, date_format,
-                          bool(settings.get("fill_gaps", False))),
-        split=SplitConfig(train_start=settings.get("train_start"), train_end=settings.get("train_end")),
-        workers=settings.get("workers", n_cores()),
-    )
+    settings = {"workers": n_cores()} | given | {name: value for name, value in options.items() if value is not None}
+    config = SweepConfig.from_settings(settings, date_col=date_col, value_col=value_col, date_format=date_format)
     out = out or _stamped(f"sweep-{_source_name(config.data)}")
     check_out_dir(out, force, SWEEP_FOLDER)
     run = run_sweep(config, progress=not quiet)

@@ -107,6 +107,8 @@ class TrainConfig:
     `batch_size=0` means full batch (one update per epoch). `patience` turns on
     early stopping on the validation loss (it needs a validation period).
     `n_seeds` models are trained at once, with seeds `seed, seed+1, ...`.
+    `skip_diverged`: a model whose loss diverges is dropped (its losses become NaN) and
+    the others go on, as a sweep needs; by default divergence stops training with advice.
     """
 
     loss: str = "mae"
@@ -120,6 +122,7 @@ class TrainConfig:
     n_seeds: int = 1
     seed: int = 0
     device: str = "auto"
+    skip_diverged: bool = False
 
     def __post_init__(self):
         _check_choice("loss", self.loss, LOSS_NAMES)

@@ -1,11 +1,13 @@
 """How training uses this machine's CPU: threads per stack, and the allocator.
 
-Measured on a 2-core machine (`benchmarks/speed.py`): a small model's matrix
+Measured on a 2-core machine while building the engine: a small model's matrix
 products are too small to share between two threads (the hand-over costs more
-than it saves), while a stack of models or a full batch runs ~1.5-2× faster on
-two. And each fresh large allocation (glibc gives blocks over 128 kB their own
-pages from the system) page-faults on first use; keeping freed memory in the
-process instead (`keep_freed_memory`) made full-batch training ~1.4× faster.
+than it saves: one model at batch 32 runs 1.3× faster on one thread), while a
+stack of 64 models runs ~1.8× faster on two. And each fresh large allocation (glibc
+gives blocks over 128 kB their own pages from the system) page-faults on first
+use; keeping freed memory in the process instead (`keep_freed_memory`) made
+full-batch training of a stack of 64 ~1.4× faster. The command line and worker
+processes call it; from Python it is the caller's choice, since it is process-wide.
 """
 
 from __future__ import annotations

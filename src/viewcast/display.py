@@ -222,17 +222,17 @@ def _summary_k(summary: dict) -> str:
     return with_spread(summary) if "per_seed" in summary else k(summary["mean"])
 
 
-
 def sweep_table(results: dict, top: int = 15) -> str:
     """The sweep's configurations ranked by validation MAE (the best `top`), the baselines, the pick."""
     periods = results["periods"]
     rows = [
-        [c["model"], c["lags"], f"{c['lr']:g}", c["batch_size"] or "full", f"{c['train_mae']:,.0f}",
-         f"{c['val_mae']:,.0f} ± {c['val_std']:,.0f}", "← best" if i == 0 else ""]
+        [c["model"], c["lags"], f"{c['lr']:g}", c["batch_size"] or "full", _views(c["train_mae"]),
+         f"{_views(c['val_mae'])} ± {_views(c['val_std'])}" if not c["diverged"] else f"diverged ({c['diverged']} of {c['seeds']} seeds)",
+         "← best" if i == 0 else ""]
         for i, c in enumerate(results["configurations"][:top])
     ]
     for baseline in results["baselines"]:
-        rows.append([baseline["label"], "", "", "", f"{baseline['train']['mae']:,.0f}", f"{baseline['val']['mae']:,.0f}", ""])
+        rows.append([baseline["label"], "", "", "", _views(baseline["train"]["mae"]), _views(baseline["val"]["mae"]), ""])
     headers = ["model", "lags", "lr", "batch", f"train MAE ({_span(periods['train'])})", f"validation MAE ({_span(periods['val'])})", ""]
     shown = len(results["configurations"])
     more = f" (the best {top} of {shown})" if shown > top else ""
@@ -246,3 +246,7 @@ def sweep_table(results: dict, top: int = 15) -> str:
         f"Best by validation: {best['model']} on {days(best['lags'])}, lr {best['lr']:g}, batch {best['batch_size'] or 'full'} "
         f"(validation MAE {best['val_mae']:,.0f}). The test period was not used.",
     ])
+
+
+def _views(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f}"

@@ -19,3 +19,7 @@ class TrainingDiverged(ViewcastError):
 
 class NotFittedError(ViewcastError, RuntimeError):
     """A model was asked to predict before `fit` was called."""
+
+
+class WorkerDied(ViewcastError):
+    """A worker process training in parallel stopped without a result (killed, out of memory)."""

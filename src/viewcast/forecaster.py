@@ -18,7 +18,7 @@ import pandas as pd
 import torch
 from tqdm.auto import tqdm
 
-from .config import ModelConfig, RunConfig, TrainConfig
+from .config import MAX_SEED, ModelConfig, RunConfig, TrainConfig
 from .errors import ConfigError, DataError, NotFittedError
 from .features import Period, Scaler, Windows, daily, make_windows
 from .losses import to_views
@@ -107,8 +107,7 @@ class Forecaster:
         self.device_ = resolve_device(config.device)
         self.scaler_ = Scaler.fit(train.y, model_config.scale)
         self.seeds_ = list(self.seeds) if self.seeds is not None else config.seeds
-        if self.lrs is not None and len(self.lrs) != len(self.seeds_):
-            raise ConfigError(f"give one learning rate per seed: {len(self.lrs)} for {len(self.seeds_)} seeds")
+        _check_members(self.seeds_, self.lrs)
         self.model_ = StackedMLP(parse_spec(self.model), self.n_lags, self.seeds_).to(self.device_)
         X, y = self._tensors(train)
         X_val, y_val = self._tensors(val) if val is not None else (None, None)
@@ -117,8 +116,10 @@ class Forecaster:
         with tqdm(total=config.n_epochs, desc=label, unit="epoch", disable=quiet, leave=False) as bar:
 
             def show(epoch, train_loss, val_loss):
-                loss = to_views(config.loss, np.nanmean(train_loss.cpu().numpy()), self.scaler_.scale)
-                bar.set_postfix_str(f"train {config.loss.upper()} {loss:,.0f}", refresh=False)
+                losses = train_loss.cpu().numpy() if not bar.disable else np.array([])
+                if np.isfinite(losses).any():  # NaN: the models stopped early or diverged
+                    loss = to_views(config.loss, np.nanmean(losses), self.scaler_.scale)
+                    bar.set_postfix_str(f"train {config.loss.upper()} {loss:,.0f}", refresh=False)
                 bar.update()
                 if on_epoch is not None:
                     on_epoch(epoch)
@@ -127,6 +128,7 @@ class Forecaster:
         self.wall_time_s_ = time.perf_counter() - started
         self.history_ = self._history_frame(history, config.loss)
         self.best_epoch_ = history.best_epoch
+        self.diverged_epoch_ = history.diverged_epoch
         self.n_epochs_run_ = len(history.train)
         return self
 
@@ -248,6 +250,17 @@ def evaluate_windows(forecaster: Forecaster, part: Windows) -> dict[str, np.ndar
     y_hat = forecaster.predict_windows(part.X)
     per_seed = [evaluate(part.y, row) for row in y_hat]
     return {name: np.array([m[name] for m in per_seed]) for name in per_seed[0]}
+
+
+def _check_members(seeds: list[int], lrs: list[float] | None) -> None:
+    """One learning rate per seed, seeds in range, and no model twice (the same seed and rate)."""
+    if lrs is not None and len(lrs) != len(seeds):
+        raise ConfigError(f"give one learning rate per seed: {len(lrs)} for {len(seeds)} seeds")
+    if not seeds or not all(0 <= seed <= MAX_SEED for seed in seeds):
+        raise ConfigError(f"seeds must be from 0 to {MAX_SEED:,}; got {seeds}")
+    members = list(zip(seeds, lrs or [None] * len(seeds)))
+    if len(set(members)) < len(members):
+        raise ConfigError("the same seed (with the same learning rate) is given twice: the two models would be one")
 
 
 def _period(p) -> Period:

@@ -36,9 +36,9 @@ from .display import days, lecture_tables
 from .errors import ConfigError, DataError, TrainingDiverged
 from .features import Period, Windows, daily, make_split, make_windows, require_examples, shared_days
 from .folders import FolderKind, write_folder
-from .forecaster import Forecaster, resolve_device, evaluate_windows
+from .forecaster import Forecaster, evaluate_windows
 from .metrics import over_seeds
-from .parallel import Job, run_jobs, training_cost
+from .parallel import Job, run_jobs, training_cost, usable_workers
 from .runs import load_series
 from .selection import pick, selection_split
 from .surface import study
@@ -152,6 +152,8 @@ class LectureConfig:
     workers: int = 1  # processes that train side by side (1: all here, in this process)
 
     def __post_init__(self):
+        if self.workers < 1:
+            raise ConfigError(f"workers must be at least 1; got {self.workers}")
         unknown = [key for key in self.tables if key not in TABLE_KEYS]
         if unknown or not self.tables:
             raise ConfigError(f"unknown table {', '.join(unknown) or '(none)'}; choose from {', '.join(TABLE_KEYS)}")
@@ -194,7 +196,7 @@ class LectureRun:
                  scored on (test for the tables, validation for selection), in views
     predictions  per row and scored day: the real views and the mean prediction over seeds
     surface      the error-surface experiments on the one-day training examples (`surface.study`)
-    mismatch     the pedestrians experiment (`mismatch.run_mismatch`)
+    mismatch     the pedestrians experiment (`mismatch.plan`, `mismatch.results`)
     """
 
     results: dict
@@ -334,8 +336,7 @@ def _train_all(fits: dict[tuple, Fit], config: LectureConfig, progress: bool):
         cost = training_cost(forecaster.model, forecaster.n_lags, len(parts["train"].y), train)
         label = f"mismatch on {mismatch.DATASET}"
         jobs.append(Job(_fit_or_diverge, (forecaster, parts["train"], parts["test"]), cost, train.n_epochs, label))
-    workers = 1 if resolve_device(train.device).type == "cuda" else config.workers
-    fitted = run_jobs(jobs, workers, progress, desc="lecture")
+    fitted = run_jobs(jobs, usable_workers(config.workers, len(jobs), train.device), progress, desc="lecture")
 
     results, curves, predictions = {}, [], []
     for (key, fit), forecaster in zip(fits.items(), fitted):

@@ -10,8 +10,9 @@ lockdowns emptied Melbourne's streets.
                                              starts 2017-06-02, and 56-day windows need 56 days)
     tested on    2020-01-01 .. 2020-12-31   every epoch, never used to choose anything
 
-`run_mismatch` records the loss on both periods after every epoch (the curves), the
-predictions on both, and the test loss month by month, so the break is visible.
+`plan` gives the models to train (the lecture trains them with its tables); `results`
+records the loss on both periods after every epoch (the curves), the predictions on
+both, and the test loss month by month, so the break is visible.
 """
 
 from __future__ import annotations
@@ -34,22 +35,13 @@ TEST = Period.of("2020-01-01", "2020-12-31")
 MODELS = (("linear", 7), ("relu:100", 56))
 
 
-def run_mismatch(training: TrainConfig, on_epoch=None) -> dict:
-    """Train `MODELS` on `TRAIN` of the pedestrians series, score them on `TEST`; JSON-able results.
+def plan(training: TrainConfig) -> list[tuple[Forecaster, dict]]:
+    """`MODELS` on the pedestrians series, unfitted, each with its examples: fit each on
+    `parts["train"]`, measuring `parts["test"]` every epoch, then call `results`.
 
     Every model is trained and scored on the same target days (those its longest window
     reaches), beside the baselines. Losses: MAE in people counted a day, and MAPE in %.
-    `on_epoch(epoch)` is called after every epoch of every model (progress).
     """
-    fits = plan(training)
-    for forecaster, parts in fits:
-        forecaster.fit_windows(parts["train"], parts["test"], on_epoch=on_epoch)
-    return results(fits)
-
-
-def plan(training: TrainConfig) -> list[tuple[Forecaster, dict]]:
-    """The experiment's models, unfitted, each with its training and test examples:
-    fit each on `parts["train"]` (measuring `parts["test"]`), then call `results`."""
     series = load_dataset(DATASET)
     fits = []
     for spec, n_lags in MODELS:

@@ -32,12 +32,12 @@ from .errors import ConfigError, TrainingDiverged
 from .losses import LOSSES
 from .models import StackedMLP
 
-OPTIMIZERS = {  # fused: one kernel for the whole update, where PyTorch has one (RMSprop has none)
-    "sgd": lambda params, lr: torch.optim.SGD(params, lr=lr, fused=True),
-    "momentum": lambda params, lr: torch.optim.SGD(params, lr=lr, momentum=0.9, fused=True),
-    "adagrad": lambda params, lr: torch.optim.Adagrad(params, lr=lr, fused=True),
-    "rmsprop": lambda params, lr: torch.optim.RMSprop(params, lr=lr, foreach=True),
-    "adam": lambda params, lr: torch.optim.Adam(params, lr=lr, fused=True),
+OPTIMIZERS = {  # on the CPU, fused: one kernel for the whole update (RMSprop has none)
+    "sgd": lambda params, lr, fused: torch.optim.SGD(params, lr=lr, fused=fused),
+    "momentum": lambda params, lr, fused: torch.optim.SGD(params, lr=lr, momentum=0.9, fused=fused),
+    "adagrad": lambda params, lr, fused: torch.optim.Adagrad(params, lr=lr, fused=fused),
+    "rmsprop": lambda params, lr, fused: torch.optim.RMSprop(params, lr=lr),
+    "adam": lambda params, lr, fused: torch.optim.Adam(params, lr=lr, fused=fused),
 }
 
 
@@ -67,13 +67,16 @@ class History:
     """Per-epoch losses, shape (n_epochs_run, K), in the units the model was trained in.
 
     `train` is the mean of the epoch's batch losses; `val` is measured after the
-    epoch. Epochs after a model stopped early are NaN. `best_epoch` (1-based) is the
-    epoch whose weights each model ended with.
+    epoch. Epochs after a model stopped early, or from the one it diverged in, are NaN.
+    `best_epoch` (1-based) is the epoch whose weights each model ended with;
+    `diverged_epoch` the epoch each model diverged in (0: it did not; only with
+    `TrainConfig.skip_diverged`, else divergence stops training).
     """
 
     train: np.ndarray
     val: np.ndarray | None
     best_epoch: np.ndarray
+    diverged_epoch: np.ndarray
 
 
 class EarlyStopping:
@@ -129,7 +132,6 @@ def train_stack(
         raise ConfigError(f"give one positive learning rate per model ({model.n_models}); got {lrs}")
     n_examples = len(y)
     batch_size = config.batch_size if 0 < config.batch_size < n_examples else n_examples
-    cpu.keep_freed_memory()
     sizes = model.spec.layer_sizes(model.n_inputs)
     multiply_adds = model.n_models * batch_size * sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
     with cpu.using_threads(cpu.threads_for(multiply_adds)):
@@ -142,6 +144,7 @@ def _train(model, X, y, config, seeds, X_val, y_val, on_epoch, lrs, batch_size) 
     scheduler = make_scheduler(step.optimizer, config)
     shufflers = [_shuffle_generator(seed) for seed in seeds]
     stopper = EarlyStopping(model, config.patience) if config.patience else None
+    diverged_epoch = torch.zeros(model.n_models, dtype=torch.long, device=X.device)
     train_history, val_history = [], []
     mean_loss = loss_fn(y.mean().expand_as(y), y).item()  # the loss of predicting the mean
     loss_limit = EXPLODED * mean_loss if mean_loss > 0 else float("inf")
@@ -149,14 +152,23 @@ def _train(model, X, y, config, seeds, X_val, y_val, on_epoch, lrs, batch_size) 
     for epoch in range(1, config.n_epochs + 1):
         batches = _batches(X, y, batch_size, shufflers)
         epoch_loss = _train_epoch(model, batches, loss_fn, step, stopper)
-        stopped = stopper.stopped.to(X.device) if stopper is not None else None
-        _check_finite(epoch_loss, loss_limit, stopped, epoch, config, seeds, lrs)
+        stopped = stopper.stopped.to(X.device) if stopper is not None else torch.zeros_like(diverged_epoch, dtype=torch.bool)
+        diverged = diverged_epoch > 0
+        new = _diverged(epoch_loss, loss_limit, stopped | diverged)
+        if new.any():
+            if not config.skip_diverged:
+                _raise_diverged(epoch_loss, new, epoch, seeds, lrs)
+            diverged_epoch[new] = epoch  # dropped: the other models go on (their own weights only)
+            diverged |= new
         scheduler.step()
 
         val_loss = None
         if X_val is not None:
             with torch.no_grad():
                 val_loss = loss_fn(model(X_val), y_val)
+        epoch_loss[diverged] = float("nan")
+        if val_loss is not None:
+            val_loss[diverged] = float("nan")
         if stopper is not None:
             epoch_loss[stopped] = float("nan")  # a stopped model's epoch did not happen
             val_loss[stopped] = float("nan")
@@ -167,8 +179,8 @@ def _train(model, X, y, config, seeds, X_val, y_val, on_epoch, lrs, batch_size) 
             val_history.append(val_loss.cpu().numpy())
         if on_epoch is not None:
             on_epoch(epoch, epoch_loss, val_loss)
-        if stopper is not None and stopper.stopped.all():
-            break
+        if (diverged.cpu() | (stopper.stopped if stopper is not None else False)).all():
+            break  # no model left to train
 
     if stopper is not None:
         stopper.hold(model, which=torch.ones_like(stopper.stopped))
@@ -179,6 +191,7 @@ def _train(model, X, y, config, seeds, X_val, y_val, on_epoch, lrs, batch_size) 
         train=np.array(train_history),
         val=np.array(val_history) if val_history else None,
         best_epoch=best_epoch,
+        diverged_epoch=diverged_epoch.cpu().numpy(),
     )
 
 
@@ -194,7 +207,8 @@ class _Step:
     def __init__(self, model: StackedMLP, config: TrainConfig, lrs: list[float]):
         self.parameters = model.flatten()
         self.same_rate = len(set(lrs)) == 1
-        self.optimizer = OPTIMIZERS[config.optimizer]([self.parameters], lrs[0] if self.same_rate else 1.0)
+        fused = True if self.parameters.device.type == "cpu" else None  # elsewhere, PyTorch's default
+        self.optimizer = OPTIMIZERS[config.optimizer]([self.parameters], lrs[0] if self.same_rate else 1.0, fused)
         if not self.same_rate:
             self.rates = model.per_parameter(torch.tensor(lrs))
             self.before = torch.empty_like(self.parameters)
@@ -244,22 +258,20 @@ def _batches(X, y, batch_size, shufflers):
 EXPLODED = 1000  # times the loss of predicting the training mean
 
 
-def _check_finite(epoch_loss, loss_limit, stopped, epoch, config, seeds, lrs) -> None:
-    """Stop when a loss is inf or NaN, or EXPLODED times worse than predicting the mean.
+def _diverged(epoch_loss, loss_limit, done) -> torch.Tensor:
+    """The models whose loss became inf or NaN, or EXPLODED times worse than predicting the
+    mean, this epoch; models already `done` (stopped early, or diverged before) do not count."""
+    return (~torch.isfinite(epoch_loss) | (epoch_loss > loss_limit)) & ~done
 
-    Models that stopped early (`stopped`, or None) are done: their losses do not count.
-    """
-    bad = ~torch.isfinite(epoch_loss) | (epoch_loss > loss_limit)
-    if stopped is not None:
-        bad &= ~stopped
-    if bad.any():
-        k = int(bad.nonzero()[0])
-        value = epoch_loss[k].item()
-        how = f"became {value}" if not np.isfinite(value) else f"exploded to {value:.3g} (scaled)"
-        raise TrainingDiverged(
-            f"the training loss {how} at epoch {epoch} (seed {seeds[k]}) with learning rate "
-            f"{lrs[k]:g}: the steps are too large; try a smaller one, such as {lrs[k] / 10:g}"
-        )
+
+def _raise_diverged(epoch_loss, bad, epoch, seeds, lrs) -> None:
+    k = int(bad.nonzero()[0])
+    value = epoch_loss[k].item()
+    how = f"became {value}" if not np.isfinite(value) else f"exploded to {value:.3g} (scaled)"
+    raise TrainingDiverged(
+        f"the training loss {how} at epoch {epoch} (seed {seeds[k]}) with learning rate "
+        f"{lrs[k]:g}: the steps are too large; try a smaller one, such as {lrs[k] / 10:g}"
+    )
 
 
 def least_squares(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:

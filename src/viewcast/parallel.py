@@ -4,7 +4,7 @@ A sweep (or the lecture's tables) trains dozens of small stacks. One stack at a
 time cannot keep two cores busy: a small model's matrix products are too small to
 split between threads. Two processes of one thread each, each training its own
 stacks, keep both busy (`benchmarks/speed.py` measures it). The standard library's
-`multiprocessing.Pool` runs them; this module adds what training needs: the largest
+`ProcessPoolExecutor` runs them; this module adds what training needs: the largest
 jobs first (so no core waits alone at the end), one progress bar over all of them
 fed by every worker's epochs, the results in the order of the jobs, and a stop of
 every worker at once on the first error or Ctrl-C.
@@ -18,15 +18,18 @@ import os
 import pickle
 import signal
 import sys
-import time
 import warnings
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from tqdm.auto import tqdm
 
 from . import cpu
 from .config import TrainConfig
+from .errors import WorkerDied
+from .forecaster import resolve_device
 from .models import parse_spec
 
 
@@ -54,20 +57,30 @@ def training_cost(spec: str, n_lags: int, n_examples: int, train: TrainConfig) -
     return train.n_epochs * math.ceil(n_examples / batch) * per_update
 
 
+def usable_workers(wanted: int, n_jobs: int, device: str = "cpu") -> int:
+    """How many worker processes `run_jobs` will use for `n_jobs` jobs: `wanted`, but never
+    more than the jobs, and 1 (this process) on a GPU, or where workers cannot start because
+    there is no main script to import (code piped to `python -`)."""
+    if resolve_device(device).type == "cuda":
+        return 1
+    workers = max(1, min(wanted, n_jobs))
+    if workers > 1 and not _main_is_importable():
+        warnings.warn("worker processes need the main script as a file; training in this process instead", RuntimeWarning, stacklevel=3)
+        return 1
+    return workers
+
+
 def run_jobs(jobs: list[Job], workers: int = 1, progress: bool = False, desc: str = "training") -> list:
     """Run every job and return their results in the jobs' order.
 
-    With `workers` > 1 (and more than one job), in that many worker processes; else here,
-    in this process. The first error raised by a job stops the others and is raised.
+    With `workers` > 1 (see `usable_workers`), in that many worker processes of one thread
+    each; else here, in this process. The first error raised by a job stops the others at
+    once and is raised; a worker that dies (killed, out of memory) raises `WorkerDied`.
 
     Worker processes start by importing the main module again (Python's `spawn`), so a
-    script that asks for workers must make its calls under `if __name__ == "__main__":`;
-    where there is no main file to import (code piped to `python -`), the jobs run here.
+    script that asks for workers must make its calls under `if __name__ == "__main__":`.
     """
-    workers = max(1, min(workers, len(jobs)))
-    if workers > 1 and not _main_is_importable():
-        warnings.warn("worker processes need the main script as a file; training in this process instead", RuntimeWarning, stacklevel=2)
-        workers = 1
+    workers = usable_workers(workers, len(jobs))
     bar_format = "{desc} {percentage:3.0f}%|{bar}| {elapsed} elapsed, {remaining} left {postfix}"
     with tqdm(total=sum(job.cost for job in jobs), desc=desc, bar_format=bar_format,
               disable=None if progress else True) as bar:
@@ -93,19 +106,32 @@ def _run_in_workers(jobs: list[Job], workers: int, bar) -> list:
     shown = [0] * len(jobs)
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i].cost)  # the largest first
     results: list = [None] * len(jobs)
-    pool = context.Pool(workers, initializer=_start_worker, initargs=(epochs_done,))
-    try:
-        pending = {i: pool.apply_async(_work, (i, jobs[i].function, jobs[i].args)) for i in order}
-        while pending:
-            time.sleep(0.1)
-            _show_progress(epochs_done, shown, jobs, bar)
-            for i in [i for i, result in pending.items() if result.ready()]:
-                results[i] = pickle.loads(pending.pop(i).get())  # raises the job's error, if any
-        _show_progress(epochs_done, shown, jobs, bar)
-    finally:  # done, a job's error, or Ctrl-C: stop every worker at once
-        pool.terminate()
-        pool.join()
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(epochs_done,)) as pool:
+        futures = {pool.submit(_work, i, jobs[i].function, jobs[i].args): i for i in order}
+        try:
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                _show_progress(epochs_done, shown, jobs, bar)
+                for future in done:
+                    results[futures[future]] = pickle.loads(future.result())  # raises the job's error, if any
+        except BrokenProcessPool:
+            _stop(pool)
+            raise WorkerDied(
+                "a worker process stopped unexpectedly (killed, or out of memory?); "
+                "nothing was saved: run again, with --workers 1 to train in one process"
+            ) from None
+        except BaseException:  # a job's error, or Ctrl-C: stop every worker at once
+            _stop(pool)
+            raise
     return results
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel the jobs not started and end the running ones now, not when they finish."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):  # no public way before Python 3.14
+        process.terminate()
 
 
 def _show_progress(epochs_done, shown: list[int], jobs: list[Job], bar) -> None:

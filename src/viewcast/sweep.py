@@ -36,12 +36,12 @@ except ModuleNotFoundError:  # Python 3.10
 from .baselines import BASELINES, evaluate_baselines
 from .config import DataConfig, SplitConfig, TrainConfig
 from .data import describe
-from .errors import ConfigError
+from .errors import ConfigError, TrainingDiverged
 from .features import daily, make_split, make_windows, require_examples, shared_days
 from .folders import FolderKind, write_folder
-from .forecaster import Forecaster, evaluate_windows, resolve_device
+from .forecaster import Forecaster, evaluate_windows
 from .models import parse_spec
-from .parallel import Job, run_jobs, training_cost
+from .parallel import Job, run_jobs, training_cost, usable_workers
 from .runs import load_series
 from .selection import selection_split
 
@@ -61,12 +61,12 @@ class SweepConfig:
     workers: int = 1  # processes that train side by side (1: all here, in this process)
 
     def __post_init__(self):
-        for name in ("models", "lags", "lrs", "batch_sizes"):
+        for name, said in (("models", "model"), ("lags", "lags"), ("lrs", "lr"), ("batch_sizes", "batch_size")):
             values = tuple(getattr(self, name))
             if not values:
-                raise ConfigError(f"the sweep needs at least one value of {name}")
+                raise ConfigError(f"the sweep needs at least one value of {said}")
             if len(set(values)) < len(values):
-                raise ConfigError(f"{name} lists a value twice: {', '.join(map(str, values))}")
+                raise ConfigError(f"{said} lists a value twice: {', '.join(map(str, values))}")
             setattr(self, name, values)
         for spec in self.models:
             parse_spec(spec)
@@ -86,6 +86,25 @@ class SweepConfig:
     def n_configurations(self) -> int:
         return len(self.models) * len(self.lags) * len(self.lrs) * len(self.batch_sizes)
 
+    @classmethod
+    def from_settings(cls, settings: dict, **data_options) -> SweepConfig:
+        """A sweep from the settings of a sweep file (`TOML_KEYS`; `read_toml`), the given
+        ones only: the others keep the defaults of `SweepConfig` and `TrainConfig`.
+        `data_options` (date_col, value_col, date_format) go to the `DataConfig`."""
+        if "dataset" in settings and "data" in settings:
+            raise ConfigError("give a bundled dataset or a data file, not both")
+        grid = {field: tuple(settings[key]) for key, field in GRID.items() if key in settings}
+        train = {field: settings[key] for key, field in TRAIN.items() if key in settings}
+        data = DataConfig(
+            dataset=settings.get("dataset", None if "data" in settings else "wiki-r"),
+            path=settings.get("data"),
+            fill_gaps=settings.get("fill_gaps", False),
+            **data_options,
+        )
+        split = SplitConfig(train_start=settings.get("train_start"), train_end=settings.get("train_end"))
+        workers = {"workers": settings["workers"]} if "workers" in settings else {}
+        return cls(**grid, train=TrainConfig(**train), data=data, split=split, **workers)
+
 
 TOML_KEYS = {  # name: (type of the value, or of each item of a list), what it is
     "dataset": (str, "a bundled dataset"), "data": (str, "a CSV file"),
@@ -96,16 +115,24 @@ TOML_KEYS = {  # name: (type of the value, or of each item of a list), what it i
     "optimizer": (str, "adam, sgd, momentum, adagrad or rmsprop"), "schedule": (str, "constant, step or cosine"),
     "warmup_epochs": (int, "epochs of warm-up"), "fill_gaps": (bool, "true or false"), "workers": (int, "processes"),
 }
-LISTS = ("models", "lags", "lr", "batch_size")
+GRID = {"models": "models", "lags": "lags", "lr": "lrs", "batch_size": "batch_sizes"}  # file key: SweepConfig field
+TRAIN = {"seeds": "n_seeds", "seed": "seed", "epochs": "n_epochs", "loss": "loss", "optimizer": "optimizer",
+         "schedule": "schedule", "warmup_epochs": "warmup_epochs"}  # file key: TrainConfig field
+LISTS = tuple(GRID)
 KINDS = {str: "string", int: "whole number", float: "number", bool: "boolean"}
 
 
 def read_toml(path: Path) -> dict:
     """A sweep file's settings, checked against `TOML_KEYS` (one-line errors)."""
     try:
-        settings = tomllib.loads(Path(path).read_text())
+        with open(path, "rb") as file:  # TOML is UTF-8, whatever the machine's locale
+            settings = tomllib.load(file)
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such sweep file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path} is a folder; give the sweep's TOML file") from None
+    except OSError as err:
+        raise ConfigError(f"{path} cannot be read ({err.strerror}); give a readable TOML file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(f"{path} is not valid TOML ({err}); see the README's sweep example") from None
     unknown = sorted(set(settings) - set(TOML_KEYS))
@@ -178,13 +205,13 @@ def run_sweep(config: SweepConfig, progress: bool = False) -> SweepRun:
             require_examples(parts[n_lags][name], name, period, f"target days with all {max(config.lags)} days before them",
                              "give a longer series, other dates, fewer lags, or --fill-gaps")
 
-    device = resolve_device(config.train.device)
-    workers = 1 if device.type == "cuda" else config.workers
+    workers = usable_workers(config.workers, config.n_configurations * config.train.n_seeds, config.train.device)
     groups = plan_groups(config, workers)
     jobs = []
     for group in groups:
         lrs, seeds = zip(*group.members)
-        training = dataclasses.replace(config.train, batch_size=group.batch_size, n_seeds=len(seeds))
+        # a rate too large for its configuration loses that model, not the sweep
+        training = dataclasses.replace(config.train, batch_size=group.batch_size, n_seeds=len(seeds), skip_diverged=True)
         forecaster = Forecaster(group.model, group.n_lags, training, fill_gaps=config.data.fill_gaps, seeds=list(seeds), lrs=list(lrs))
         data = parts[group.n_lags]
         jobs.append(Job(Forecaster.fit_windows, (forecaster, data["train"], data["val"]), training_cost(group.model, group.n_lags, len(data["train"].y), training), training.n_epochs, group.label))
@@ -195,6 +222,11 @@ def run_sweep(config: SweepConfig, progress: bool = False) -> SweepRun:
     some = parts[config.lags[0]]
     baselines = {name: evaluate_baselines(full, part.dates, part.y) for name, part in some.items()}
     configurations = _configurations(trials)
+    if all(c["diverged"] for c in configurations):
+        raise TrainingDiverged(
+            f"every configuration diverged (its training loss became inf, NaN or exploded); "
+            f"try smaller learning rates than {min(config.lrs):g}"
+        )
     results = {
         "viewcast": version("viewcast"),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -222,7 +254,8 @@ def run_sweep(config: SweepConfig, progress: bool = False) -> SweepRun:
 
 def _trials(group: Group, forecaster: Forecaster, parts: dict) -> pd.DataFrame:
     """One row per model of the group: its configuration and its MAE on each period, in views."""
-    scores = {name: evaluate_windows(forecaster, part)["mae"] for name, part in parts.items()}
+    diverged = forecaster.diverged_epoch_ > 0
+    scores = {name: np.where(diverged, np.nan, evaluate_windows(forecaster, part)["mae"]) for name, part in parts.items()}
     lrs, seeds = zip(*group.members)
     return pd.DataFrame({
         "model": group.model,
@@ -230,8 +263,9 @@ def _trials(group: Group, forecaster: Forecaster, parts: dict) -> pd.DataFrame:
         "lr": lrs,
         "batch_size": group.batch_size,
         "seed": seeds,
-        "train_mae": scores["train"].round(2),
-        "val_mae": scores["val"].round(2),
+        "train_mae": scores["train"],
+        "val_mae": scores["val"],
+        "diverged_at_epoch": forecaster.diverged_epoch_,  # 0: did not diverge
         "epochs": forecaster.n_epochs_run_,
         "stack_size": len(group.members),
         "stack_wall_time_s": round(forecaster.wall_time_s_, 3),
@@ -242,20 +276,28 @@ CONFIGURATION = ["model", "lags", "lr", "batch_size"]
 
 
 def _configurations(trials: pd.DataFrame) -> list[dict]:
-    """Per configuration, the mean and spread over seeds; ranked by mean validation MAE."""
+    """Per configuration, the mean and spread over seeds; ranked by mean validation MAE.
+
+    A configuration with a diverged seed has no mean (None) and ranks last.
+    """
     summary = trials.groupby(CONFIGURATION, sort=False).agg(
-        train_mae=("train_mae", "mean"), val_mae=("val_mae", "mean"), val_std=("val_mae", "std"), seeds=("seed", "size"),
+        train_mae=("train_mae", lambda v: v.mean(skipna=False)), val_mae=("val_mae", lambda v: v.mean(skipna=False)),
+        val_std=("val_mae", lambda v: v.std(ddof=0, skipna=False)), seeds=("seed", "size"),
+        diverged=("diverged_at_epoch", lambda e: int((e > 0).sum())),
     ).reset_index()
-    summary["val_std"] = summary["val_std"].fillna(0.0)
-    summary = summary.sort_values("val_mae", kind="stable")
+    summary = summary.sort_values("val_mae", kind="stable", na_position="last")
     rows = []
     for row in summary.itertuples(index=False):
         rows.append({
             "model": row.model, "lags": int(row.lags), "lr": float(row.lr), "batch_size": int(row.batch_size),
-            "train_mae": round(float(row.train_mae), 2), "val_mae": round(float(row.val_mae), 2),
-            "val_std": round(float(row.val_std), 2), "seeds": int(row.seeds),
+            **{name: _rounded(getattr(row, name)) for name in ("train_mae", "val_mae", "val_std")},
+            "seeds": int(row.seeds), "diverged": row.diverged,
         })
     return rows
+
+
+def _rounded(value: float) -> float | None:
+    return None if np.isnan(value) else round(float(value), 2)
 
 
 FILES = ("results.csv", "results.json")
@@ -265,7 +307,7 @@ SWEEP_FOLDER = FolderKind("viewcast sweep folder", FILES, FILES)
 def save_sweep(run: SweepRun, out: Path, force: bool = False) -> Path:
     """Write `results.csv` (one row per trained model) and `results.json`, whole or not at all."""
     writers = {
-        "results.csv": lambda path: run.trials.to_csv(path, index=False),
+        "results.csv": lambda path: run.trials.to_csv(path, index=False, float_format="%.2f"),
         "results.json": lambda path: path.write_text(json.dumps(run.results, indent=2) + "\n"),
     }
     return write_folder(out, writers, SWEEP_FOLDER, force)

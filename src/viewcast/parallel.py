@@ -129,8 +129,9 @@ def _run_in_workers(jobs: list[Job], workers: int, bar) -> list:
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel the jobs not started and end the running ones now, not when they finish."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in list((getattr(pool, "_processes", None) or {}).values()):  # no public way before Python 3.14
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)  # (which forgets the processes)
+    for process in processes:
         process.terminate()
 
 

@@ -207,6 +207,7 @@ def run_sweep(config: SweepConfig, progress: bool = False) -> SweepRun:
 
     workers = usable_workers(config.workers, config.n_configurations * config.train.n_seeds, config.train.device)
     groups = plan_groups(config, workers)
+    workers = min(workers, len(groups))  # as `run_jobs` will
     jobs = []
     for group in groups:
         lrs, seeds = zip(*group.members)

@@ -143,7 +143,7 @@ TABLE_KEYS = tuple(table.key for table in TABLES)
 class LectureConfig:
     """The data, its split (test: the year after training, by default), the training settings
     shared by every model (`lecture_training`), which tables to run, and how many worker
-    processes train them (`parallel.run_jobs`; the results do not depend on it)."""
+    processes train them (`parallel.run_jobs`; the results are the same to float rounding)."""
 
     data: DataConfig = dataclasses.field(default_factory=DataConfig)
     split: SplitConfig = dataclasses.field(default_factory=SplitConfig)

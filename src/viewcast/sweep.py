@@ -198,11 +198,11 @@ def run_sweep(config: SweepConfig, progress: bool = False) -> SweepRun:
     split = selection_split(series, config.split, dataset, make_split(series, config.split, dataset))
     windows = {n: make_windows(series, n, config.data.fill_gaps) for n in config.lags}
     days = shared_days(list(windows.values()))
-    parts = {}
+    parts = {n_lags: {} for n_lags in config.lags}
     for n_lags, w in windows.items():
-        parts[n_lags] = {name: w.select(period)[0].on(days) for name, period in (("train", split.train), ("val", split.val))}
         for name, period in (("train", split.train), ("val", split.val)):
-            require_examples(parts[n_lags][name], name, period, f"target days with all {max(config.lags)} days before them",
+            parts[n_lags][name] = part = w.select(period)[0].on(days)
+            require_examples(part, name, period, f"target days with all {max(config.lags)} days before them",
                              "give a longer series, other dates, fewer lags, or --fill-gaps")
 
     workers = usable_workers(config.workers, config.n_configurations * config.train.n_seeds, config.train.device)
@@ -215,7 +215,8 @@ def run_sweep(config: SweepConfig, progress: bool = False) -> SweepRun:
         training = dataclasses.replace(config.train, batch_size=group.batch_size, n_seeds=len(seeds), skip_diverged=True)
         forecaster = Forecaster(group.model, group.n_lags, training, fill_gaps=config.data.fill_gaps, seeds=list(seeds), lrs=list(lrs))
         data = parts[group.n_lags]
-        jobs.append(Job(Forecaster.fit_windows, (forecaster, data["train"], data["val"]), training_cost(group.model, group.n_lags, len(data["train"].y), training), training.n_epochs, group.label))
+        cost = training_cost(group.model, group.n_lags, len(data["train"].y), training)
+        jobs.append(Job(Forecaster.fit_windows, (forecaster, data["train"], data["val"]), cost, training.n_epochs, group.label))
     fitted = run_jobs(jobs, workers, progress, desc="sweep")
 
     trials = pd.concat([_trials(group, forecaster, parts[group.n_lags]) for group, forecaster in zip(groups, fitted)], ignore_index=True)

@@ -2,6 +2,8 @@
 # dependencies change) and installs the project into it; nothing else is needed.
 #   make demo   the main job: the lecture's experiments on the bundled wiki-r
 #               series (writes runs/lecture/, replacing the previous one)
+#               (.venv has the classical extra, statsforecast, so backtest and its
+#               tests compare with AutoETS and AutoARIMA)
 #   make test   the test suite (and Debian's chromium for the report's browser test,
 #               installed with apt-get where it can be; scripts/install-chromium)
 #   make bench  the speed benchmark (adds scikit-learn to .venv, to compare with it)
@@ -14,7 +16,7 @@ BIN := $(VENV)/bin
 $(VENV)/installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,classical]'
 	touch $@
 
 demo: $(VENV)/installed
@@ -25,7 +27,7 @@ test: $(VENV)/installed
 	$(BIN)/python -m pytest
 
 $(VENV)/bench: $(VENV)/installed
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,classical,bench]'
 	touch $@
 
 bench: $(VENV)/bench

@@ -9,6 +9,9 @@
             runs.py       train, measure and save a run folder; cli.py, the command
             lecture.py    the lecture's tables, model selection; diagnosis.py, its general guide
             sweep.py      a grid of configurations, stacked, ranked by validation
+    use     inputs.py     what a model sees: plain views, log, level-scaled windows, the weekday
+            forecast.py   choose by validation, retrain, forecast the next days; intervals.py
+            backtest.py   the same procedure scored on later days, vs baselines and classical.py
     pictures surface.py   the error surface and gradient-descent paths; mismatch.py, a changed world
             plots.py      every figure (the only module that imports matplotlib)
             report.py     report.html from a saved lecture folder
@@ -18,6 +21,8 @@ from .config import DataConfig, ModelConfig, RunConfig, SplitConfig, TrainConfig
 from .data import DATASETS, load_csv, load_dataset
 from .errors import ConfigError, DataError, NotFittedError, TrainingDiverged, ViewcastError, WorkerDied
 from .features import Period, make_windows
+from .backtest import backtest_periods, run_backtest, save_backtest
+from .forecast import ForecastConfig, run_forecast, save_forecast
 from .lecture import LectureConfig, LectureRun, lecture_training, load_lecture, run_lecture, save_lecture
 from .forecaster import Forecaster
 from .models import parse_spec
@@ -29,6 +34,7 @@ __all__ = [
     "ConfigError",
     "DataConfig",
     "DataError",
+    "ForecastConfig",
     "Forecaster",
     "LectureConfig",
     "LectureRun",
@@ -43,6 +49,7 @@ __all__ = [
     "TrainingDiverged",
     "ViewcastError",
     "WorkerDied",
+    "backtest_periods",
     "load_csv",
     "load_dataset",
     "lecture_training",
@@ -50,8 +57,12 @@ __all__ = [
     "load_run",
     "make_windows",
     "parse_spec",
+    "run_backtest",
+    "run_forecast",
     "run_lecture",
     "run_sweep",
+    "save_backtest",
+    "save_forecast",
     "save_lecture",
     "save_run",
     "save_sweep",

@@ -7,12 +7,14 @@ line and exit with status 1; usage errors exit with 2; nothing is written then.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 from datetime import datetime
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from . import display
 from .config import (
@@ -42,6 +44,9 @@ from .lecture import (
     run_lecture,
     save_lecture,
 )
+from .backtest import BACKTEST_FOLDER, backtest_periods, run_backtest, save_backtest
+from .forecast import FORECAST_FOLDER, FORECAST_TRAINING, ForecastConfig, run_forecast, save_forecast
+from .inputs import INPUT_NAMES
 from .report import build as build_report
 from .runs import RUN_FOLDER, load_run, load_series, save_run, train_run
 from .sweep import SWEEP_FOLDER, SweepConfig, read_toml, run_sweep, save_sweep
@@ -310,6 +315,97 @@ def sweep(config_file, dataset, path, date_col, value_col, date_format, fill_gap
     click.echo(display.sweep_table(run.results))
     save_sweep(run, out, force)
     click.echo(f"saved results.csv (one row per model) and results.json in {out}/")
+
+
+DEFAULT = ForecastConfig()
+
+
+def choice_options(command):
+    """What `forecast` and `backtest` choose from, and how the candidates are trained."""
+    options = [
+        click.option("--dataset", help="A bundled dataset (see `viewcast datasets`). Default: wiki-r."),
+        data_options,
+        click.option("--models", default=",".join(DEFAULT.models), show_default=True, help="Model specs to choose from, comma-separated."),
+        click.option("--lags", default=",".join(map(str, DEFAULT.lags)), show_default=True, help="Past days as inputs, comma-separated."),
+        click.option("--inputs", default=",".join(DEFAULT.inputs), show_default=True,
+                     help=f"What the models see, comma-separated: {', '.join(INPUT_NAMES)} (plain: the lecture's views)."),
+        click.option("--weekday/--no-weekday", default=DEFAULT.weekday, show_default=True, help="Add the target day's weekday as inputs."),
+        click.option("--seeds", type=click.IntRange(min=1), default=FORECAST_TRAINING.n_seeds, show_default=True, help="Seeds per network; their forecasts are averaged."),
+        click.option("--epochs", type=click.IntRange(min=1), default=FORECAST_TRAINING.n_epochs, show_default=True),
+        click.option("--coverage", type=float, default=DEFAULT.coverage, show_default=True, help="The share of days the intervals should hold."),
+        click.option("--train-start", help="Ignore the data before this day, YYYY-MM-DD."),
+        workers_option,
+        click.option("--force", is_flag=True, help="Replace the --out folder if it exists (only a folder of the same kind)."),
+        click.option("--quiet", is_flag=True, help="No progress bar."),
+    ]
+    return _apply(options, command)
+
+
+def _forecast_config(models, lags, inputs, weekday, seeds, epochs, coverage, workers, days) -> ForecastConfig:
+    train = dataclasses.replace(FORECAST_TRAINING, n_seeds=seeds, n_epochs=epochs)
+    return ForecastConfig(
+        models=tuple(_list(str, models)), lags=tuple(_list(int, lags)), inputs=tuple(_list(str, inputs)),
+        weekday=weekday, train=train, days=days, coverage=coverage, workers=workers or n_cores(),
+    )
+
+
+def _forecast_data(dataset, path, date_col, value_col, date_format):
+    data = _data_config(dataset, path, date_col, value_col, date_format, False)
+    series, bundled = load_series(data)
+    return data, series, bundled
+
+
+@cli.command()
+@choice_options
+@click.option("--days", type=int, default=DEFAULT.days, show_default=True, help="How many days to forecast.")
+@click.option("--out", type=click.Path(path_type=Path), help="Folder for forecast.csv, the plot and the summary (default: runs/forecast-<data>-<time>).")
+def forecast(dataset, path, date_col, value_col, date_format, models, lags, inputs, weekday, seeds, epochs, coverage,
+             train_start, workers, force, quiet, days, out):
+    """Forecast the next days: choose a model by validation, retrain it on all the data."""
+    config = _forecast_config(models, lags, inputs, weekday, seeds, epochs, coverage, workers, days)
+    data, series, _ = _forecast_data(dataset, path, date_col, value_col, date_format)
+    if train_start is not None:
+        series = series[series.index >= _day(train_start, "--train-start")]
+        if series.empty:
+            raise ConfigError(f"no data from --train-start {train_start} on")
+    out = out or _stamped(f"forecast-{_source_name(data)}")
+    check_out_dir(out, force, FORECAST_FOLDER)
+    run = run_forecast(series, config, data.source, progress=not quiet)
+    click.echo(display.forecast_report(run))
+    save_forecast(run, out, force)
+    click.echo(f"\nwall time {run.summary['wall_time_s']:.0f} s; saved forecast.csv, forecast.png, validation.csv and summary.txt in {out}/")
+
+
+@cli.command()
+@choice_options
+@click.option("--start", help="First test day, YYYY-MM-DD (default: the dataset's test year, else the last year of the data).")
+@click.option("--end", help="Last test day (default: the dataset's, else the last day of the data).")
+@click.option("--horizon", type=int, default=1, show_default=True, help="Score forecasts 1..N days ahead.")
+@click.option("--classical/--no-classical", default=True, show_default=True, help="Compare with statsforecast's AutoETS and AutoARIMA when installed.")
+@click.option("--out", type=click.Path(path_type=Path), help="Folder for the scores, the forecasts and the summary (default: runs/backtest-<data>-<time>).")
+def backtest(dataset, path, date_col, value_col, date_format, models, lags, inputs, weekday, seeds, epochs, coverage,
+             train_start, workers, force, quiet, start, end, horizon, classical, out):
+    """Score the whole forecast procedure on days it never trained on, against the baselines."""
+    config = _forecast_config(models, lags, inputs, weekday, seeds, epochs, coverage, workers, horizon)
+    data, series, bundled = _forecast_data(dataset, path, date_col, value_col, date_format)
+    for value, option in ((start, "--start"), (end, "--end"), (train_start, "--train-start")):
+        if value is not None:
+            _day(value, option)
+    history, test = backtest_periods(series, start, end, train_start, bundled)
+    out = out or _stamped(f"backtest-{_source_name(data)}")
+    check_out_dir(out, force, BACKTEST_FOLDER)
+    run = run_backtest(series, config, history, test, data.source, with_classical=classical, progress=not quiet)
+    click.echo(display.backtest_report(run))
+    save_backtest(run, out, force)
+    click.echo(f"\nwall time {run.summary['wall_time_s']:.0f} s; saved backtest.csv, predictions.csv, backtest.png and summary.txt in {out}/")
+
+
+def _day(text: str, option: str):
+    """A YYYY-MM-DD option as a Timestamp, or a one-line error naming the option."""
+    try:
+        return pd.Timestamp(datetime.strptime(text, "%Y-%m-%d"))
+    except ValueError:
+        raise ConfigError(f"{option} must be a day written YYYY-MM-DD; got {text!r}") from None
 
 
 @cli.command()

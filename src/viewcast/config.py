@@ -85,16 +85,24 @@ class SplitConfig:
 
 @dataclass
 class ModelConfig:
-    """Step 1: which function. `spec` names it (`linear`, `relu:100`, `relu:100x3`)."""
+    """Step 1: which function. `spec` names it (`linear`, `relu:100`, `relu:100x3`).
+
+    `inputs` and `weekday` say what it sees (`inputs.Inputs`): by default the lecture's
+    plain views of the last `n_lags` days.
+    """
 
     spec: str = "linear"
     n_lags: int = 1
     scale: str = "standard"
+    inputs: str = "plain"
+    weekday: bool = False
 
     def __post_init__(self):
+        from .inputs import Inputs  # validates the inputs' name
         from .models import parse_spec  # validates the spec string
 
         parse_spec(self.spec)
+        Inputs(self.inputs, self.weekday)
         if self.n_lags < 1:
             raise ConfigError(f"the number of lags must be at least 1; got {self.n_lags}")
         _check_choice("scale", self.scale, SCALE_NAMES)

@@ -100,6 +100,24 @@ def daily(series: pd.Series, fill_gaps: bool = False) -> tuple[pd.Series, int]:
     return full, n_missing
 
 
+def fill_from_past(series: pd.Series) -> pd.Series:
+    """The series on every calendar day, each missing day filled from the days before it only:
+    the same weekday a week earlier when known (or filled), else the last known day.
+
+    A forecast must not use a later day, and interpolating a gap would (its right end is
+    after it). Filled days serve as inputs; they are never scored as targets.
+
+    >>> s = pd.Series([1.0, 2, 4], index=pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-04"]))
+    >>> fill_from_past(s).tolist()
+    [1.0, 2.0, 2.0, 4.0]
+    """
+    full = series.asfreq("D")
+    values = full.to_numpy(dtype=float).copy()
+    for i in np.flatnonzero(np.isnan(values)):  # in date order, so a fill can use an earlier fill
+        values[i] = values[i - 7] if i >= 7 else values[i - 1]  # the first day is never missing
+    return pd.Series(values, index=full.index, name=series.name)
+
+
 def make_windows(series: pd.Series, n_lags: int, fill_gaps: bool = False) -> Windows:
     """One example per day that has `n_lags` days before it in the series.
 
@@ -185,7 +203,7 @@ def split_windows(windows: Windows, split: Split) -> tuple[dict[str, Windows], d
     for name, period in split.periods().items():
         parts[name], left_out[name] = windows.select(period)
         require_examples(
-            parts[name], name, period, f"complete examples with {windows.n_lags} lags",
+            len(parts[name].y), name, period, f"complete examples with {windows.n_lags} lags",
             "the series is too short for the window plus a test period: use fewer lags, other dates, or more data",
         )
     return parts, left_out
@@ -194,12 +212,12 @@ def split_windows(windows: Windows, split: Split) -> tuple[dict[str, Windows], d
 PERIOD_LABELS = {"train": "training", "val": "validation", "test": "test"}
 
 
-def require_examples(part: Windows, name: str, period: Period, what: str, advice: str, prefix: str = "") -> None:
+def require_examples(n_examples: int, name: str, period: Period, what: str, advice: str, prefix: str = "") -> None:
     """Raise `DataError` when the period `name` keeps too few examples to train on (10) or score (1)."""
     needed = MIN_TRAIN_EXAMPLES if name == "train" else 1
-    if len(part.y) < needed:
+    if n_examples < needed:
         raise DataError(
-            f"the {prefix}{PERIOD_LABELS[name]} period {period} has {len(part.y)} {what} (needs {needed}); {advice}"
+            f"the {prefix}{PERIOD_LABELS[name]} period {period} has {n_examples} {what} (needs {needed}); {advice}"
         )
 
 

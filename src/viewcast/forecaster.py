@@ -1,7 +1,9 @@
 """`Forecaster`: the three steps as one estimator with `fit` and `predict`.
 
-    fit:      lag windows (features) -> scaler fitted on training rows -> a stack of
-              models (step 1) -> loss (step 2) minimized by gradient descent (step 3)
+    fit:      lag windows (features) -> the model's inputs (`inputs`: the lecture's plain
+              views, or their log, level-scaled... and the weekday) -> scaler fitted on
+              training rows -> a stack of models (step 1) -> loss (step 2) minimized by
+              gradient descent (step 3)
     predict:  the next day's views from the last n_lags days, one value per seed
 
 It follows scikit-learn's contract: `__init__` only stores its arguments, `fit`
@@ -21,6 +23,7 @@ from tqdm.auto import tqdm
 from .config import MAX_SEED, ModelConfig, RunConfig, TrainConfig
 from .errors import ConfigError, DataError, NotFittedError
 from .features import Period, Scaler, Windows, daily, make_windows
+from .inputs import Inputs
 from .losses import to_views
 from .metrics import evaluate
 from .models import StackedMLP, parse_spec
@@ -43,7 +46,9 @@ class Forecaster:
     """Predict a day's views from the `n_lags` days before it.
 
     It trains one model per seed (`training.seeds`, or `seeds`), side by side, each
-    with `training.lr` or its own learning rate from `lrs` (a sweep's grid).
+    with `training.lr` or its own learning rate from `lrs` (a sweep's grid). `inputs`
+    and `weekday` choose what the model sees (see `inputs.Inputs`); the defaults are
+    the lecture's: the views of the last `n_lags` days, standardized.
 
     >>> import viewcast as vc
     >>> views = vc.load_dataset("wiki-r")
@@ -63,6 +68,8 @@ class Forecaster:
         fill_gaps: bool = False,
         seeds: list[int] | None = None,
         lrs: list[float] | None = None,
+        inputs: str = "plain",
+        weekday: bool = False,
     ):
         self.model = model
         self.n_lags = n_lags
@@ -71,11 +78,15 @@ class Forecaster:
         self.fill_gaps = fill_gaps
         self.seeds = seeds
         self.lrs = lrs
+        self.inputs = inputs
+        self.weekday = weekday
 
     @classmethod
     def from_config(cls, config: RunConfig) -> Forecaster:
         """The (unfitted) forecaster a run's config describes."""
-        return cls(config.model.spec, config.model.n_lags, config.train, config.model.scale, config.data.fill_gaps)
+        model = config.model
+        return cls(model.spec, model.n_lags, config.train, model.scale, config.data.fill_gaps,
+                   inputs=model.inputs, weekday=model.weekday)
 
     # -- fitting ---------------------------------------------------------------
 
@@ -97,7 +108,7 @@ class Forecaster:
 
         `on_epoch(epoch)`, if given, is called after every epoch (e.g. to move a progress bar).
         """
-        model_config = ModelConfig(self.model, self.n_lags, self.scale)  # validates
+        model_config = ModelConfig(self.model, self.n_lags, self.scale, self.inputs, self.weekday)  # validates
         config = self.training or TrainConfig()
         if config.patience is not None and (val is None or len(val.y) == 0):
             raise ConfigError("early stopping (patience) needs validation data")
@@ -105,10 +116,11 @@ class Forecaster:
             raise DataError("no complete training examples in the training period")
         started = time.perf_counter()
         self.device_ = resolve_device(config.device)
-        self.scaler_ = Scaler.fit(train.y, model_config.scale)
+        self.inputs_ = Inputs(self.inputs, self.weekday)
+        self.scaler_ = Scaler.fit(self.inputs_.target(train.y, train.X), model_config.scale)
         self.seeds_ = list(self.seeds) if self.seeds is not None else config.seeds
         _check_members(self.seeds_, self.lrs)
-        self.model_ = StackedMLP(parse_spec(self.model), self.n_lags, self.seeds_).to(self.device_)
+        self.model_ = self._new_model().to(self.device_)
         X, y = self._tensors(train)
         X_val, y_val = self._tensors(val) if val is not None else (None, None)
         label = f"training {len(self.seeds_)} × {self.model}"
@@ -117,7 +129,7 @@ class Forecaster:
 
             def show(epoch, train_loss, val_loss):
                 losses = train_loss.cpu().numpy() if not bar.disable else np.array([])
-                if np.isfinite(losses).any():  # NaN: the models stopped early or diverged
+                if np.isfinite(losses).any() and self.inputs == "plain":  # NaN: stopped early or diverged
                     loss = to_views(config.loss, np.nanmean(losses), self.scaler_.scale)
                     bar.set_postfix_str(f"train {config.loss.upper()} {loss:,.0f}", refresh=False)
                 bar.update()
@@ -132,12 +144,25 @@ class Forecaster:
         self.n_epochs_run_ = len(history.train)
         return self
 
+    def _new_model(self) -> StackedMLP:
+        return StackedMLP(parse_spec(self.model), self.inputs_.n_inputs(self.n_lags), self.seeds_)
+
+    def _features(self, X: np.ndarray, dates) -> torch.Tensor:
+        """The model's inputs for raw windows X: the transformed, scaled lags, then the weekday."""
+        if self.inputs_.weekday and dates is None:
+            raise ConfigError("a model with weekday inputs needs the target days of its windows")
+        features = self.scaler_.transform(self.inputs_.lags(X))
+        if self.inputs_.weekday:
+            features = np.hstack([features, self.inputs_.extra(dates)])
+        return torch.tensor(features, dtype=torch.float32, device=self.device_)
+
     def _tensors(self, part: Windows) -> tuple[torch.Tensor, torch.Tensor]:
-        X = torch.tensor(self.scaler_.transform(part.X), dtype=torch.float32, device=self.device_)
-        y = torch.tensor(self.scaler_.transform(part.y), dtype=torch.float32, device=self.device_)
-        return X, y
+        y = self.scaler_.transform(self.inputs_.target(part.y, part.X))
+        return self._features(part.X, part.dates), torch.tensor(y, dtype=torch.float32, device=self.device_)
 
     def _history_frame(self, history, loss_name: str) -> pd.DataFrame:
+        """Losses per epoch and model, in views (for inputs other than plain: in the model's
+        unscaled units, such as ratios to the window's level)."""
         n_epochs, n_models = history.train.shape
         frame = pd.DataFrame(
             {
@@ -168,13 +193,15 @@ class Forecaster:
 
     # -- using the fitted function ---------------------------------------------
 
-    def predict_windows(self, X: np.ndarray) -> np.ndarray:
-        """Predictions in views for windows X (n, n_lags): shape (K, n), one row per seed."""
+    def predict_windows(self, X: np.ndarray, dates: pd.DatetimeIndex | None = None) -> np.ndarray:
+        """Predictions in views for windows X (n, n_lags): shape (K, n), one row per seed.
+
+        `dates`, the target days, are needed only by a model with weekday inputs.
+        """
         self._check_fitted()
-        Z = torch.tensor(self.scaler_.transform(X), dtype=torch.float32, device=self.device_)
         with torch.no_grad():
-            z_hat = self.model_(Z).cpu().numpy().astype(np.float64)
-        return self.scaler_.inverse(z_hat)
+            z_hat = self.model_(self._features(X, dates)).cpu().numpy().astype(np.float64)
+        return self.inputs_.views(self.scaler_.inverse(z_hat), X)
 
     def evaluate(self, series: pd.Series, period) -> dict[str, np.ndarray]:
         """Every metric (MAE, MSE, RMSE, MAPE) on the target days of `period`, per seed."""
@@ -196,11 +223,12 @@ class Forecaster:
                 "add them to the data, or train with fill_gaps (--fill-gaps)"
             )
         X = window.to_numpy(dtype=float)[::-1][None, :]  # (1, n_lags), x₁ = the last day
-        return NextDay(full.index[-1] + pd.Timedelta(days=1), self.predict_windows(X)[:, 0])
+        day = full.index[-1] + pd.Timedelta(days=1)
+        return NextDay(day, self.predict_windows(X, pd.DatetimeIndex([day]))[:, 0])
 
     @property
     def coef_(self) -> np.ndarray:
-        """Linear model only: the weights w_j on x_j, (K, n_lags). Unchanged by scaling."""
+        """Linear model on plain inputs only: the weights w_j on x_j, (K, n_lags). Unchanged by scaling."""
         return self._linear()[0]
 
     @property
@@ -212,6 +240,8 @@ class Forecaster:
         self._check_fitted()
         if not self.model_.spec.is_linear:
             raise AttributeError(f"coef_ and intercept_ exist for the linear model, not {self.model}")
+        if self.inputs_ != Inputs():
+            raise AttributeError(f"coef_ and intercept_ are in views for plain inputs only, not {self.inputs_.label}")
         w = self.model_.weights[0].detach().cpu().numpy()[:, :, 0].astype(np.float64)  # (K, n_lags)
         b = self.model_.biases[0].detach().cpu().numpy()[:, 0, 0].astype(np.float64)  # (K,)
         # z = (v - m) / s for inputs and target: y = m (1 - Σw) + s b' + Σ w x
@@ -232,11 +262,12 @@ class Forecaster:
     def load_state(self, state: dict) -> Forecaster:
         """Restore what `state()` saved, on the CPU; returns `self`."""
         self.device_ = torch.device("cpu")
+        self.inputs_ = Inputs(self.inputs, self.weekday)
         self.scaler_ = Scaler(*state["scaler"])
         self.seeds_ = list(state["seeds"])
         self.best_epoch_ = np.array(state["best_epoch"])
         self.n_epochs_run_ = state["n_epochs_run"]
-        self.model_ = StackedMLP(parse_spec(self.model), self.n_lags, self.seeds_)
+        self.model_ = self._new_model()
         self.model_.load_state_dict(state["weights"])
         return self
 
@@ -247,7 +278,7 @@ class Forecaster:
 
 def evaluate_windows(forecaster: Forecaster, part: Windows) -> dict[str, np.ndarray]:
     """Every metric of each seed's predictions on the examples `part`: {metric: (K,)}."""
-    y_hat = forecaster.predict_windows(part.X)
+    y_hat = forecaster.predict_windows(part.X, part.dates)
     per_seed = [evaluate(part.y, row) for row in y_hat]
     return {name: np.array([m[name] for m in per_seed]) for name in per_seed[0]}
 

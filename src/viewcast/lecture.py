@@ -310,7 +310,7 @@ def _fit(phase, row, shared, windows, target_days, longest, periods) -> Fit:
         scored[name] = windows[row.n_lags].select(period)[0].on(target_days[shared])
         reachable, n_left = windows[longest[shared]].select(period)  # the days a full window fits in the data
         left_out[name] = len(reachable.y) + n_left - len(scored[name].y)
-        require_examples(scored[name], name, period, what, advice, "model-selection " if phase == "selection" else "")
+        require_examples(len(scored[name].y), name, period, what, advice, "model-selection " if phase == "selection" else "")
     return Fit(phase, row, shared, scored, left_out)
 
 

@@ -212,3 +212,30 @@ def weights_bars(weights: dict, ax: Axes | None = None) -> Axes:
     ax.set(ylabel="weight", title="y = b + Σ w_j x_j on 7 days: the weights")
     ax.legend(fontsize=7)
     return ax
+
+
+def forecast_band(
+    recent: pd.Series,
+    dates: pd.DatetimeIndex,
+    forecast: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    coverage: float = 0.8,
+    title: str = "",
+    ax: Axes | None = None,
+) -> Axes:
+    """The real views (red) and the forecast (blue) with its interval (a blue band).
+
+    For `viewcast forecast` (`recent`: the last weeks, `dates`: the days after) and for a
+    backtest's test period (`recent` and `dates` the same days, the forecasts made earlier).
+    """
+    ax = ax or plt.subplots(figsize=(9, 3.5))[1]
+    ax.plot(recent.asfreq("D").index, recent.asfreq("D").to_numpy(), color=REAL, lw=1.2, label="real views")
+    dates = pd.DatetimeIndex(dates)
+    ax.fill_between(dates, lower, upper, color=ESTIMATE, alpha=0.2, lw=0, label=f"{coverage:.0%} interval")
+    ax.plot(dates, forecast, color=ESTIMATE, lw=1, marker="." if len(dates) <= 31 else None, label="forecast")
+    ax.set(ylabel="views a day", title=title or "Forecast")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=7, loc="lower left", framealpha=0.8)
+    ax.figure.autofmt_xdate()
+    return ax

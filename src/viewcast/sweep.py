@@ -202,7 +202,7 @@ def run_sweep(config: SweepConfig, progress: bool = False) -> SweepRun:
     for n_lags, w in windows.items():
         for name, period in (("train", split.train), ("val", split.val)):
             parts[n_lags][name] = part = w.select(period)[0].on(days)
-            require_examples(part, name, period, f"target days with all {max(config.lags)} days before them",
+            require_examples(len(part.y), name, period, f"target days with all {max(config.lags)} days before them",
                              "give a longer series, other dates, fewer lags, or --fill-gaps")
 
     workers = usable_workers(config.workers, config.n_configurations * config.train.n_seeds, config.train.device)

@@ -1,0 +1,197 @@
+"""Backtest: the forecast's whole procedure, run on an earlier history and scored on later days.
+
+    history (before the test)                 test period (never trained on)
+    [ train | validation ]                    [ origin → forecast h = 1..H days ahead ]
+      choose by validation (`forecast.select`),
+      retrain the pick on the whole history    each test day forecast from the real views up to
+                                               h days before it (rolling origin), for every h
+
+The pick is fitted once, then fed the real past day by day, as are the methods it is
+compared with: same-as-yesterday, same-as-last-week (the seasonal naive), and, when
+the `classical` extra is installed, statsforecast's AutoETS and AutoARIMA with a weekly
+season. Every method is scored on the same test days (those with data), per horizon:
+
+    MAE, RMSE, MAPE (%), MASE = MAE / (the seasonal naive's one-day MAE on the history)
+
+and the intervals' coverage: the share of test days inside them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import classical
+from .data import Dataset, describe
+from .errors import ConfigError, DataError
+from .features import Period, fill_from_past, holdout_days
+from .folders import FolderKind, write_folder
+from .forecast import (
+    BASELINE_CANDIDATES,
+    ForecastConfig,
+    Forecasts,
+    Naive,
+    Selection,
+    config_summary,
+    fitted_predictor,
+    forecasts_of,
+    observed_days,
+    select,
+    validation_frame,
+    validation_split,
+)
+from .intervals import WINDOW, adaptive, coverage, log_ratio
+from .metrics import evaluate
+
+
+@dataclass
+class BacktestRun:
+    """What `viewcast backtest` shows and writes."""
+
+    summary: dict
+    selection: Selection
+    scores: list[dict]
+    predictions: pd.DataFrame
+
+
+def backtest_periods(series: pd.Series, start: str | None = None, end: str | None = None,
+                     train_start: str | None = None, dataset: Dataset | None = None) -> tuple[Period, Period]:
+    """The history and the test period: given dates, else the dataset's split, else the last
+    year (a fifth under two years) as the test and everything before it as the history."""
+    first, last = series.index[0], series.index[-1]
+    if start is None and dataset is not None:
+        start, end = dataset.test
+        train_start = train_start or dataset.train[0]
+    if start is None:
+        start = last - pd.Timedelta(days=holdout_days((last - first).days + 1) - 1)
+    test = Period.of(start, end or last)
+    history = Period.of(train_start or first, test.start - pd.Timedelta(days=1))
+    if test.start <= first or test.start > last:
+        raise ConfigError(f"--start {test.start.date()} must be after the first day and up to the last ({first.date()}..{last.date()})")
+    if test.start > test.end:
+        raise ConfigError(f"the test period {test} ends before it starts")
+    if history.start < first or history.start >= history.end:
+        raise ConfigError(f"the history {history} must lie in the data ({first.date()}..{last.date()}) and before --start")
+    return history, test
+
+
+def run_backtest(series: pd.Series, config: ForecastConfig, history: Period, test: Period, source: str = "",
+                 with_classical: bool = True, progress: bool = False) -> BacktestRun:
+    """Choose and fit on `history`, then forecast every day of `test` 1..`config.days` days ahead."""
+    started = time.perf_counter()
+    filled = fill_from_past(series)  # a missing test day is filled from the days before it
+    train, val = validation_split(history)
+    selection = select(series, filled, train, val, config, progress)
+    pick = fitted_predictor(selection.picked, series, filled, history, config, progress)
+    days = observed_days(series, test)
+    if len(days) == 0:
+        raise DataError(f"the test period {test} has no days with data")
+    viewcast = forecasts_of(pick, filled, days, config.days)
+    methods = {f"viewcast ({selection.picked.label})": (viewcast.predicted, *_intervals(viewcast, selection, config))}
+    for baseline in BASELINE_CANDIDATES:
+        methods[baseline.label] = (forecasts_of(Naive(baseline.n_lags), filled, days, config.days).predicted, None, None)
+    if with_classical and classical.available():
+        methods |= classical.classical_forecasts(filled, history, days, config.days, config.coverage, progress)
+    scale = seasonal_naive_mae(series, history)
+    scores = [
+        _score(name, h, viewcast.y, predicted[h - 1], lower, upper, scale)
+        for name, (predicted, lower, upper) in methods.items()
+        for h in range(1, config.days + 1)
+    ]
+    summary = {
+        "source": source,
+        "data": describe(series),
+        "method": "rolling origin: fitted once on the history, then fed the real past up to each origin",
+        "periods": {"history": str(history), "train": str(train), "validation": str(val), "test": str(test)},
+        "test_days": len(days),
+        "coverage": config.coverage,
+        "intervals": f"adaptive split conformal, from the pick's last {WINDOW} known out-of-sample errors at each "
+                     "horizon (validation errors, then each test day's once it is past)",
+        "mase_scale": scale,
+        "picked": selection.picked.label,
+        "classical": "statsforecast" if with_classical and classical.available() else
+                     ("not installed (pip install 'viewcast[classical]')" if with_classical else "not asked for"),
+        "candidates": config_summary(config),
+        "wall_time_s": round(time.perf_counter() - started, 2),
+    }
+    return BacktestRun(summary, selection, scores, _predictions(days, viewcast.y, methods))
+
+
+def _intervals(viewcast: Forecasts, selection: Selection, config: ForecastConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds (days, n): each from the errors known at its origin, the validation
+    days' and then the test days' (`intervals.adaptive`)."""
+    lower, upper = np.empty_like(viewcast.predicted), np.empty_like(viewcast.predicted)
+    dates = selection.days.append(viewcast.dates)
+    for h, (earlier, predicted) in enumerate(zip(selection.errors, viewcast.predicted), start=1):
+        errors = np.concatenate([earlier, log_ratio(viewcast.y, predicted)])
+        path = adaptive(errors, dates, h, config.coverage)[len(earlier) : -1]
+        for i, offsets in enumerate(path):
+            lower[h - 1, i], upper[h - 1, i] = (bound[0] for bound in offsets.around(predicted[i : i + 1]))
+    return lower, upper
+
+
+def seasonal_naive_mae(series: pd.Series, history: Period) -> float:
+    """MASE's scale: the mean |v_t - v_{t-7}| over the history's days that have both."""
+    full = series.asfreq("D")[history.start : history.end]
+    errors = (full - full.shift(7)).abs().dropna()
+    if errors.empty or errors.mean() == 0:
+        raise DataError(f"the history {history} has no pair of days a week apart that differ; MASE cannot be scaled")
+    return float(errors.mean())
+
+
+def _score(name, h, y, predicted, lower, upper, scale) -> dict:
+    metrics = evaluate(y, predicted)
+    return {
+        "method": name, "horizon": h, "days": len(y),
+        "mae": metrics["mae"], "rmse": metrics["rmse"], "mape": metrics["mape"], "mase": metrics["mae"] / scale,
+        "coverage": coverage(y, lower[h - 1], upper[h - 1]) if lower is not None else None,
+    }
+
+
+def _predictions(days: pd.DatetimeIndex, y: np.ndarray, methods: dict) -> pd.DataFrame:
+    """One row per test day, horizon and method: the real views, the forecast and its interval."""
+    frames = []
+    for name, (predicted, lower, upper) in methods.items():
+        for h in range(1, len(predicted) + 1):
+            frames.append(pd.DataFrame({
+                "date": days.date, "horizon": h, "method": name, "actual": y,
+                "forecast": predicted[h - 1].round(1),
+                "lower": lower[h - 1].round(1) if lower is not None else np.nan,
+                "upper": upper[h - 1].round(1) if upper is not None else np.nan,
+            }))
+    return pd.concat(frames, ignore_index=True)
+
+
+BACKTEST_FOLDER = FolderKind(
+    "viewcast backtest folder",
+    ("backtest.csv", "predictions.csv", "validation.csv", "backtest.png", "summary.txt", "backtest.json"),
+    ("backtest.csv", "backtest.json"),
+)
+
+
+def save_backtest(run: BacktestRun, out, force: bool = False):
+    """Write the backtest folder: backtest.csv (every method's scores per horizon), predictions.csv
+    (every forecast), validation.csv, backtest.png (the pick one day ahead), summary.txt, backtest.json."""
+    from . import display, plots
+
+    def picture(path):
+        fig, (ax,) = plots.panels(1, (10, 3.5))
+        mine = run.predictions[(run.predictions["method"] == run.scores[0]["method"]) & (run.predictions["horizon"] == 1)]
+        dates = pd.DatetimeIndex(mine["date"])
+        plots.forecast_band(pd.Series(mine["actual"].to_numpy(), index=dates), dates, mine["forecast"], mine["lower"],
+                            mine["upper"], run.summary["coverage"], f"{run.summary['source']}, 1 day ahead: {run.scores[0]['method']}", ax)
+        path.write_bytes(plots.png(fig))
+
+    writers = {
+        "backtest.csv": lambda path: pd.DataFrame(run.scores).round(4).to_csv(path, index=False),
+        "predictions.csv": lambda path: run.predictions.to_csv(path, index=False),
+        "validation.csv": lambda path: validation_frame(run.selection).to_csv(path, index=False),
+        "backtest.png": picture,
+        "summary.txt": lambda path: path.write_text(display.backtest_report(run) + "\n"),
+        "backtest.json": lambda path: path.write_text(json.dumps(run.summary | {"scores": run.scores, "validation": run.selection.table}, indent=2) + "\n"),
+    }
+    return write_folder(out, writers, BACKTEST_FOLDER, force)

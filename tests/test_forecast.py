@@ -264,3 +264,12 @@ def test_the_choice_beats_the_seasonal_naive_on_every_bundled_series(name):
     mine, naive = run.scores[0], next(s for s in run.scores if s["method"] == "baseline: same as 7 days ago")
     assert mine["mae"] < naive["mae"]
     assert 0.7 <= mine["coverage"] <= 0.9
+
+
+def test_a_run_with_other_inputs_is_saved_and_read_back(tmp_path, weekly_series):
+    config = vc.RunConfig(model=vc.ModelConfig("linear", 7, inputs="log-level", weekday=True), train=vc.TrainConfig(n_epochs=2))
+    run = vc.train_run(config)
+    assert "linear" not in run.metrics  # b and w in views exist for plain inputs only
+    again = vc.load_run(vc.save_run(run, tmp_path / "run"))
+    series = vc.load_dataset("wiki-r")
+    assert np.allclose(again.forecaster.predict(series).per_seed, run.forecaster.predict(series).per_seed)

@@ -103,7 +103,7 @@ def measure(forecaster, series, split: Split, parts: dict[str, Windows], left_ou
             name: evaluate_baselines(full, part.dates, part.y) for name, part in parts.items()
         },
     }
-    if forecaster.model_.spec.is_linear:
+    if forecaster.model_.spec.is_linear and (config.model.inputs, config.model.weekday) == ("plain", False):
         metrics["linear"] = _linear_report(forecaster, parts, config.train.loss, metrics["losses"])
     return metrics
 

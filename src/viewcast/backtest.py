@@ -44,7 +44,7 @@ from .forecast import (
     validation_frame,
     validation_split,
 )
-from .intervals import WINDOW, adaptive, coverage, log_ratio
+from .intervals import WINDOW, Offsets, adaptive, coverage, log_ratio
 from .metrics import evaluate
 
 
@@ -128,9 +128,8 @@ def _intervals(viewcast: Forecasts, selection: Selection, config: ForecastConfig
     dates = selection.days.append(viewcast.dates)
     for h, (earlier, predicted) in enumerate(zip(selection.errors, viewcast.predicted), start=1):
         errors = np.concatenate([earlier, log_ratio(viewcast.y, predicted)])
-        path = adaptive(errors, dates, h, config.coverage)[len(earlier) : -1]
-        for i, offsets in enumerate(path):
-            lower[h - 1, i], upper[h - 1, i] = (bound[0] for bound in offsets.around(predicted[i : i + 1]))
+        offsets = Offsets.stack(adaptive(errors, dates, h, config.coverage)[len(earlier) : -1])
+        lower[h - 1], upper[h - 1] = offsets.around(predicted)
     return lower, upper
 
 

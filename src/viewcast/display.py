@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
+from .baselines import BASELINES
+
 PERIOD_NAMES = {"train": "train", "val": "validation", "test": "test"}
 
 
@@ -260,18 +262,15 @@ def _horizons(n_days: int) -> list[int]:
 def validation_table(selection, n_days: int, top: int = 12) -> str:
     """The candidates ranked by validation MAE (mean over the horizons), with each horizon's MAE."""
     horizons = _horizons(n_days)
-    rows = []
-    for i, row in enumerate(selection.table[:top]):
-        by_h = [_views(row["val_mae_by_horizon"][h - 1]) for h in horizons]
-        mean = [_views(row["val_mae"])] if n_days > 1 else []
-        rows.append([row["label"], *mean, *by_h, _views(row["one_seed_mae"]), "← picked" if i == 0 else ""])
-    baselines = [row for row in selection.table[top:] if row["model"] in {"same as yesterday", "same as 7 days ago"}]
-    for row in baselines:  # always shown, even when ranked below the top
-        by_h = [_views(row["val_mae_by_horizon"][h - 1]) for h in horizons]
-        rows.append([row["label"], *([_views(row["val_mae"])] if n_days > 1 else []), *by_h, "", ""])
+    shown = selection.table[:top] + [row for row in selection.table[top:] if row["model"] in BASELINES]  # always the baselines
+    rows = [
+        [row["label"], *([_views(row["val_mae"])] if n_days > 1 else []),
+         *[_views(row["val_mae_by_horizon"][h - 1]) for h in horizons],
+         "" if row["model"] in BASELINES else _views(row["one_seed_mae"]), "← picked" if i == 0 else ""]
+        for i, row in enumerate(shown)
+    ]
     headers = ["candidate", *([f"mean 1-{n_days}"] if n_days > 1 else []), *[f"+{h}" for h in horizons], "one seed +1", ""]
-    shown = len(selection.table)
-    more = f" (the best {top} of {shown}, and the baselines)" if shown > top else ""
+    more = f" (the best {top} of {len(selection.table)}, and the baselines)" if len(selection.table) > top else ""
     return "\n".join([
         f"Validation: trained on {selection.train}, every day of {selection.val} forecast from the real past{more}. "
         "MAE in views, h days ahead (+h); a network's forecast is the mean of its seeds' (one seed: each alone, on average).",

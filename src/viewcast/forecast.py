@@ -41,7 +41,7 @@ from .folders import FolderKind, write_folder
 from .features import Period, fill_from_past, holdout_days, make_windows, require_examples
 from .forecaster import Forecaster
 from .inputs import Inputs
-from .intervals import WINDOW, adaptive, log_ratio
+from .intervals import WINDOW, Offsets, adaptive, log_ratio
 from .metrics import mae
 from .models import parse_spec
 from .parallel import Job, run_jobs, training_cost
@@ -147,7 +147,7 @@ def recursive(predictor, filled: pd.Series, origins: pd.DatetimeIndex, days: int
 def windows_at(filled: pd.Series, origins: pd.DatetimeIndex, n_lags: int) -> np.ndarray:
     """The raw windows (n, n_lags) ending at each origin (x₁ = the origin's own views)."""
     positions = filled.index.get_indexer(origins)
-    if (positions < n_lags - 1).any() or (positions < 0).any():
+    if (positions < n_lags - 1).any():  # also a day not in the data (-1)
         raise DataError(f"the data starts too late for {n_lags}-day windows before {origins[0].date()}")
     values = filled.to_numpy(dtype=float)
     return values[positions[:, None] - np.arange(n_lags)[None, :]]
@@ -280,15 +280,15 @@ def run_forecast(series: pd.Series, config: ForecastConfig, source: str = "", pr
     selection = select(series, filled, train, val, config, progress)
     final = fitted_predictor(selection.picked, series, filled, history, config, progress)
     predicted = recursive(final, filled, series.index[-1:], config.days)[:, 0]
-    bounds = [
-        adaptive(errors, selection.days, h, config.coverage)[-1].around(np.array([y]))
-        for h, (errors, y) in enumerate(zip(selection.errors, predicted), start=1)
-    ]
+    offsets = Offsets.stack([  # each horizon's, once every validation day is known
+        adaptive(errors, selection.days, h, config.coverage)[-1] for h, errors in enumerate(selection.errors, start=1)
+    ])
+    lower, upper = offsets.around(predicted)
     frame = pd.DataFrame({
         "date": pd.date_range(history.end + pd.Timedelta(days=1), periods=config.days).date,
         "forecast": predicted.round(1),
-        "lower": np.array([lower[0] for lower, _ in bounds]).round(1),
-        "upper": np.array([upper[0] for _, upper in bounds]).round(1),
+        "lower": lower.round(1),
+        "upper": upper.round(1),
     })
     summary = {
         "source": source,

@@ -47,10 +47,13 @@ def log_ratio(y: np.ndarray, y_hat: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Offsets:
-    """The interval's offsets in log ratio (see the module docstring), from `n` errors."""
+    """The interval's offsets in log ratio (see the module docstring), from `n` errors.
 
-    lower: float
-    upper: float
+    `lower` and `upper` are numbers, or arrays with one per forecast (see `stack`).
+    """
+
+    lower: float | np.ndarray
+    upper: float | np.ndarray
     n: int
 
     @classmethod
@@ -65,6 +68,11 @@ class Offsets:
         lower = errors[k_low - 1] if k_low >= 1 else -math.inf
         upper = errors[k_high - 1] if k_high <= n else math.inf
         return cls(float(lower), float(upper), n)
+
+    @classmethod
+    def stack(cls, each: list[Offsets]) -> Offsets:
+        """One forecast's offsets each, as one `Offsets` of arrays (`n`: the fewest errors used)."""
+        return cls(np.array([o.lower for o in each]), np.array([o.upper for o in each]), min(o.n for o in each))
 
     def around(self, y_hat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The interval (lower, upper) in views around forecasts `y_hat`."""

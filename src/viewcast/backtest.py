@@ -83,13 +83,13 @@ def run_backtest(series: pd.Series, config: ForecastConfig, history: Period, tes
                  with_classical: bool = True, progress: bool = False) -> BacktestRun:
     """Choose and fit on `history`, then forecast every day of `test` 1..`config.days` days ahead."""
     started = time.perf_counter()
+    days = observed_days(series, test)
+    if len(days) == 0:  # before any training
+        raise DataError(f"the test period {test} has no days with data; choose other --start / --end days")
     filled = fill_from_past(series)  # a missing test day is filled from the days before it
     train, val = validation_split(history)
     selection = select(series, filled, train, val, config, progress)
     pick = fitted_predictor(selection.picked, series, filled, history, config, progress)
-    days = observed_days(series, test)
-    if len(days) == 0:
-        raise DataError(f"the test period {test} has no days with data")
     viewcast = forecasts_of(pick, filled, days, config.days)
     methods = {f"viewcast ({selection.picked.label})": (viewcast.predicted, *_intervals(viewcast, selection, config))}
     for baseline in BASELINE_CANDIDATES:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ from .config import (
     TrainConfig,
 )
 from .cpu import keep_freed_memory, n_cores
+from .critical import EXACT_MAX, diagnose_run
 from .data import DATASETS, describe, load_dataset
 from .errors import ConfigError, DataError, ViewcastError
 from .folders import check_out_dir, write_atomic
@@ -437,6 +439,26 @@ def report(lecture_dir, out, figures, force):
     for name, png in pngs.items() if figures is not None else ():
         write_atomic(Path(figures) / name, png)
     click.echo(f"wrote {out}" + (f" and {len(pngs)} figures in {figures}/" if figures is not None else ""))
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--seeds", "seed_list", help="Which of the run's seeds, comma-separated (default: all).")
+@click.option("--method", type=click.Choice(["auto", "exact", "lanczos"]), default="auto", show_default=True,
+              help=f"How the Hessian's eigenvalues are found (auto: exact up to {EXACT_MAX:,} parameters).")
+@click.option("--out", type=click.Path(path_type=Path), help="Also write the numbers to this JSON file.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def diagnose(run_dir, seed_list, method, out, force):
+    """Is a trained run at a local minimum, a saddle point, or not at a critical point? (gradient, Hessian)"""
+    run = load_run(run_dir)
+    if out is not None and Path(out).exists() and not force:
+        raise ConfigError(f"{out} already exists; choose another path, or add --force to replace it")
+    diagnosis = diagnose_run(run, _list(int, seed_list) if seed_list else None, method)
+    click.echo(display.critical_report(diagnosis))
+    click.echo(f"\nwall time {diagnosis.wall_time_s:.0f} s")
+    if out is not None:
+        write_atomic(Path(out), (json.dumps(diagnosis.to_dict(), indent=2) + "\n").encode("utf-8"))
+        click.echo(f"wrote {out}")
 
 
 @cli.command()

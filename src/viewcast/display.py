@@ -334,3 +334,29 @@ def backtest_report(run) -> str:
         "",
         backtest_table(run.scores, n_days),
     ])
+
+
+def critical_report(diagnosis) -> str:
+    """`critical.diagnose_run`'s result: one row per seed, then each seed's verdict in words."""
+    d = diagnosis
+    p = d.points[0]
+    method = {
+        "exact": "the exact Hessian (torch.func.hessian), all its eigenvalues",
+        "lanczos": "Lanczos on Hessian-vector products (SciPy's eigsh): λ_max, then λ_max of λ_max·I - H; "
+                   "± is the residual ‖Hu - λu‖, within which an eigenvalue lies",
+    }[p.curvature.method]
+    lines = [
+        f"{d.spec} on {days(d.n_lags)}, {p.n_parameters:,} parameters per seed, at its trained weights, on its "
+        f"{d.n_examples:,} training examples; L = {d.loss.upper()} in the model's units (standardized views).",
+        f"Hessian: {method}.",
+        "",
+    ]
+    rows = [
+        [seed, f"{q.loss:.4g}", f"{q.grad_norm:.3g}", f"{q.grad_norm / q.grad_reference:.1%}" if q.grad_reference else "",
+         f"{q.curvature.smallest:.3g}", f"{q.curvature.largest:.3g}", q.kind]
+        for seed, q in zip(d.seeds, d.points)
+    ]
+    lines.append(tabulate(rows, ["seed", "L", "‖g‖", "‖g‖ / at start", "λ_min", "λ_max", "verdict"], disable_numparse=True))
+    lines.append("")
+    lines += [f"- seed {seed}: {q.text}." for seed, q in zip(d.seeds, d.points)]
+    return "\n".join(lines)

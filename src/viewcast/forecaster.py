@@ -121,8 +121,8 @@ class Forecaster:
         self.seeds_ = list(self.seeds) if self.seeds is not None else config.seeds
         _check_members(self.seeds_, self.lrs)
         self.model_ = self._new_model().to(self.device_)
-        X, y = self._tensors(train)
-        X_val, y_val = self._tensors(val) if val is not None else (None, None)
+        X, y = self.model_data(train)
+        X_val, y_val = self.model_data(val) if val is not None else (None, None)
         label = f"training {len(self.seeds_)} × {self.model}"
         quiet = None if progress else True  # None: tqdm shows the bar only on a terminal
         with tqdm(total=config.n_epochs, desc=label, unit="epoch", disable=quiet, leave=False) as bar:
@@ -156,7 +156,8 @@ class Forecaster:
             features = np.hstack([features, self.inputs_.extra(dates)])
         return torch.tensor(features, dtype=torch.float32, device=self.device_)
 
-    def _tensors(self, part: Windows) -> tuple[torch.Tensor, torch.Tensor]:
+    def model_data(self, part: Windows) -> tuple[torch.Tensor, torch.Tensor]:
+        """Examples as the model sees them: its inputs (n, n_inputs) and target (n,), scaled."""
         y = self.scaler_.transform(self.inputs_.target(part.y, part.X))
         return self._features(part.X, part.dates), torch.tensor(y, dtype=torch.float32, device=self.device_)
 

@@ -49,6 +49,7 @@ from .lecture import (
 from .backtest import BACKTEST_FOLDER, backtest_periods, run_backtest, save_backtest
 from .forecast import FORECAST_FOLDER, FORECAST_TRAINING, ForecastConfig, run_forecast, save_forecast
 from .inputs import INPUT_NAMES
+from .optimizers import NETWORK_LRS, OPTIMIZERS_FOLDER, OptimizersConfig, learning_rates, run_optimizers, save_optimizers
 from .report import build as build_report
 from .runs import RUN_FOLDER, load_run, load_series, save_run, train_run
 from .sweep import SWEEP_FOLDER, SweepConfig, read_toml, run_sweep, save_sweep
@@ -317,6 +318,50 @@ def sweep(config_file, dataset, path, date_col, value_col, date_format, fill_gap
     click.echo(display.sweep_table(run.results))
     save_sweep(run, out, force)
     click.echo(f"saved results.csv (one row per model) and results.json in {out}/")
+
+
+@cli.command(name="optimizers")
+@click.option("--dataset", help="A bundled dataset (see `viewcast datasets`). Default: wiki-r.")
+@data_options
+@click.option("--fill-gaps", is_flag=True, help="Fill missing days by interpolation.")
+@click.option("--model", "spec", default=OptimizersConfig.spec, show_default=True, help="The network every optimizer trains.")
+@click.option("--lags", type=click.IntRange(min=1), default=OptimizersConfig.n_lags, show_default=True)
+@click.option("--epochs", type=click.IntRange(min=1), default=OptimizersConfig.n_epochs, show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=0), default=OptimizersConfig.batch_size, show_default=True, help="0 for full batch.")
+@click.option("--loss", type=click.Choice(LOSS_NAMES), default=OptimizersConfig.loss, show_default=True)
+@click.option("--lr", "lr_text", help="Learning rates to change, e.g. sgd=0.05,adam=0.003 (default: "
+              + ", ".join(f"{name} {lr:g}" for name, lr in NETWORK_LRS.items()) + ").")
+@click.option("--seed", type=int, default=0, show_default=True, help="The seed of the initial weights and the shuffles, shared by all.")
+@click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
+@workers_option
+@period_options
+@click.option("--out", type=click.Path(path_type=Path), help="Folder for the chart, the table and the results (default: runs/optimizers-<data>-<time>).")
+@click.option("--force", is_flag=True, help="Replace the folder if it exists (only an optimizers folder).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def optimizers_command(dataset, path, date_col, value_col, date_format, fill_gaps, spec, lags, epochs, batch_size, loss,
+                       lr_text, seed, device, workers, train_start, train_end, test_start, test_end, out, force, quiet):
+    """Train one network from the same initial weights with GD, momentum, Adagrad, RMSProp and Adam,
+    with and without warm-up and decay; walk the error surface with the same rules."""
+    given = {}
+    for item in _list(str, lr_text or ""):
+        name, _, value = item.partition("=")
+        try:
+            given[name.strip()] = float(value)
+        except ValueError:
+            raise click.BadParameter(f"{item!r} is not NAME=RATE, e.g. adam=0.001", param_hint="--lr") from None
+    config = OptimizersConfig(spec=spec, n_lags=lags, n_epochs=epochs, batch_size=batch_size, loss=loss, seed=seed,
+                              device=device, lrs=learning_rates(given, NETWORK_LRS))
+    for optimizer in config.lrs:
+        config.training(optimizer, "constant")  # checks every setting before any data is read
+    ModelConfig(spec, lags)
+    data = _data_config(dataset, path, date_col, value_col, date_format, fill_gaps)
+    out = out or _stamped(f"optimizers-{_source_name(data)}")
+    check_out_dir(out, force, OPTIMIZERS_FOLDER)
+    results = run_optimizers(config, data, SplitConfig(train_start, train_end, test_start, test_end),
+                             workers or n_cores(), progress=not quiet)
+    click.echo(display.optimizers_report(results))
+    save_optimizers(results, out, force)
+    click.echo(f"\nsaved optimizers.png, optimizers-surface.png, optimizers.csv and optimizers.json in {out}/")
 
 
 DEFAULT = ForecastConfig()

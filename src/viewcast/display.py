@@ -360,3 +360,28 @@ def critical_report(diagnosis) -> str:
     lines.append("")
     lines += [f"- seed {seed}: {q.text}." for seed, q in zip(d.seeds, d.points)]
     return "\n".join(lines)
+
+
+def optimizers_report(results: dict) -> str:
+    """`optimizers.results` as two tables: the networks, then the rules on the error surface."""
+    s = results["settings"]
+    lines = [
+        f"{results['model']}, {s['loss'].upper()}, batch {s['batch_size'] or 'full'}, {s['n_epochs']} epochs, seed {s['seed']} "
+        f"(the same initial weights and mini-batches for every optimizer); {results['examples']['train']:,} training and "
+        f"{results['examples']['test']:,} test days. Losses: {s['loss'].upper()} in views.",
+        "",
+    ]
+    rows = [[r["optimizer"], r["schedule"], f"{r['lr']:g}", k(r["train"]), k(r["test"]),
+             r["epochs_to_within_10_percent"] if r["epochs_to_within_10_percent"] is not None else "never"]
+            for r in results["networks"]]
+    lines.append(tabulate(rows, ["optimizer", "schedule", "η", "train L", "test L'", "epochs to within 10% of the lowest"],
+                          disable_numparse=True))
+    surface = results["surface"]
+    lines += ["", f"The error surface of y = b + w x₁ (MSE, views in thousands), {surface['n_examples']:,} training days, "
+              f"full batch, from w = {surface['start'][0]:.2f}, b = {k(surface['start'][1])}; the lecture's rules by hand:", ""]
+    rows = [[r["rule"], r["schedule"], f"{r['lr']:g}",
+             f"diverged at update {r['diverged_at']}" if r["diverged_at"] is not None else f"{max(r['above_minimum_percent'], 0):.3f}%",
+             r["updates_to_1_percent"] if r["updates_to_1_percent"] is not None else "never"]
+            for r in surface["table"]]
+    lines.append(tabulate(rows, ["rule", "schedule", "η", "final MSE above the minimum", "updates to within 1%"], disable_numparse=True))
+    return "\n".join(lines)

@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
-from . import mismatch, report
+from . import mismatch, optimizers, report
 from .baselines import BASELINES, evaluate_baselines
 from .config import DataConfig, SplitConfig, TrainConfig
 from .data import describe
@@ -197,6 +197,7 @@ class LectureRun:
     predictions  per row and scored day: the real views and the mean prediction over seeds
     surface      the error-surface experiments on the one-day training examples (`surface.study`)
     mismatch     the pedestrians experiment (`mismatch.plan`, `mismatch.results`)
+    optimizers   the optimizers side by side (`optimizers.results`), with the tables' epochs (at most 100)
     """
 
     results: dict
@@ -204,6 +205,7 @@ class LectureRun:
     predictions: pd.DataFrame | None
     surface: dict | None
     mismatch: dict | None
+    optimizers: dict | None = None
 
 
 def run_lecture(config: LectureConfig, progress: bool = False) -> LectureRun:
@@ -220,7 +222,10 @@ def run_lecture(config: LectureConfig, progress: bool = False) -> LectureRun:
     fits = _plan(series, config.data.fill_gaps, config.chosen, phases)
     one_day = make_windows(series, 1, config.data.fill_gaps).select(split.train)[0]
     surface = study(one_day.X[:, 0], one_day.y)
-    results, curves, predictions, changed_world = _train_all(fits, config, progress)
+    race = optimizers.OptimizersConfig(n_epochs=min(config.train.n_epochs, 100), seed=config.train.seed, device=config.train.device)
+    race_jobs, race_parts = optimizers.jobs(race, series, split, config.data.fill_gaps)
+    results, curves, predictions, changed_world, race_fitted = _train_all(fits, config, progress, race_jobs)
+    race_results = optimizers.results(race, race_fitted, race_parts, optimizers.surface_of(series, split, race, config.data.fill_gaps))
 
     full, n_missing = daily(series, config.data.fill_gaps)
     hyperparameters = _hyperparameters(config.train)
@@ -249,7 +254,7 @@ def run_lecture(config: LectureConfig, progress: bool = False) -> LectureRun:
         "mismatch": {key: changed_world[key] for key in ("dataset", "periods")} if changed_world else None,
         "wall_time_s": round(time.perf_counter() - started, 2),
     }
-    return LectureRun(results, curves, predictions, surface, changed_world)
+    return LectureRun(results, curves, predictions, surface, changed_world, race_results)
 
 
 # -- what to train -------------------------------------------------------------
@@ -317,11 +322,12 @@ def _fit(phase, row, shared, windows, target_days, longest, periods) -> Fit:
 # -- training ------------------------------------------------------------------
 
 
-def _train_all(fits: dict[tuple, Fit], config: LectureConfig, progress: bool):
-    """Train every fit, and the mismatch experiment's models, as jobs of `parallel.run_jobs`
-    (the path `viewcast sweep` takes), with one progress bar over the whole run.
+def _train_all(fits: dict[tuple, Fit], config: LectureConfig, progress: bool, extra_jobs: list[Job]):
+    """Train every fit, the mismatch experiment's models and `extra_jobs`, as jobs of
+    `parallel.run_jobs` (the path `viewcast sweep` takes), with one progress bar over the whole run.
 
-    Returns each fit's scores by key, the loss curves, the predictions, and the mismatch results.
+    Returns each fit's scores by key, the loss curves, the predictions, the mismatch results,
+    and what the extra jobs returned.
     """
     train = dataclasses.replace(config.train, patience=None)  # the scored period is only measured: nothing stops on it
     jobs = []
@@ -336,7 +342,10 @@ def _train_all(fits: dict[tuple, Fit], config: LectureConfig, progress: bool):
         cost = training_cost(forecaster.model, forecaster.n_lags, len(parts["train"].y), train)
         label = f"mismatch on {mismatch.DATASET}"
         jobs.append(Job(_fit_or_diverge, (forecaster, parts["train"], parts["test"]), cost, train.n_epochs, label))
+    n_own = len(jobs)
+    jobs += extra_jobs
     fitted = run_jobs(jobs, usable_workers(config.workers, len(jobs), train.device), progress, desc="lecture")
+    fitted, extra = fitted[:n_own], fitted[n_own:]
 
     results, curves, predictions = {}, [], []
     for (key, fit), forecaster in zip(fits.items(), fitted):
@@ -351,7 +360,7 @@ def _train_all(fits: dict[tuple, Fit], config: LectureConfig, progress: bool):
         world = None
     else:
         world = mismatch.results([(forecaster, parts) for forecaster, (_, parts) in zip(fitted_world, changed_world)])
-    return results, pd.concat(curves, ignore_index=True), pd.concat(predictions, ignore_index=True), world
+    return results, pd.concat(curves, ignore_index=True), pd.concat(predictions, ignore_index=True), world, extra
 
 
 def _fit_or_diverge(forecaster: Forecaster, train: Windows, test: Windows, on_epoch) -> Forecaster | TrainingDiverged:
@@ -498,7 +507,8 @@ def _selection(fits, results, full: pd.Series, periods: dict) -> dict:
 
 # -- the lecture folder --------------------------------------------------------
 
-FILES = ("results.json", "tables.md", "curves.csv", "predictions.csv", "surface.json", "mismatch.json", "report.html")
+FILES = ("results.json", "tables.md", "curves.csv", "predictions.csv", "surface.json", "mismatch.json", "optimizers.json",
+         "report.html")
 LECTURE_FOLDER = FolderKind("viewcast lecture folder", FILES, ("results.json",))
 
 
@@ -512,6 +522,7 @@ def save_lecture(run: LectureRun, out: Path, force: bool = False) -> Path:
         "predictions.csv": lambda path: run.predictions.to_csv(path, index=False),
         "surface.json": lambda path: _write_json(path, run.surface),
         **({"mismatch.json": lambda path: _write_json(path, run.mismatch, indent=1)} if run.mismatch else {}),
+        **({"optimizers.json": lambda path: _write_json(path, run.optimizers)} if run.optimizers else {}),
         "report.html": lambda path: path.write_text(report.build(load_lecture(path.parent))[0]),
     }
     return write_folder(out, writers, LECTURE_FOLDER, force)
@@ -527,13 +538,13 @@ def load_lecture(folder: Path) -> LectureRun:
         results = json.loads((folder / "results.json").read_text())
         curves = _read_csv(folder / "curves.csv")
         predictions = _read_csv(folder / "predictions.csv", parse_dates=["date"])
-        surface, changed_world = (_read_json(folder / name) for name in ("surface.json", "mismatch.json"))
+        surface, changed_world, race = (_read_json(folder / name) for name in ("surface.json", "mismatch.json", "optimizers.json"))
         if not isinstance(results, dict) or "tables" not in results:
             raise ValueError("results.json has no tables")
     except (ValueError, KeyError, OSError) as err:
         detail = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
         raise DataError(f"{folder} is a damaged lecture folder ({detail}); run `viewcast lecture` again") from None
-    return LectureRun(results, curves, predictions, surface, changed_world)
+    return LectureRun(results, curves, predictions, surface, changed_world, race)
 
 
 def _write_json(path: Path, value: dict, indent: int | None = None) -> None:

@@ -14,6 +14,7 @@ import io
 from collections.abc import Sequence
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")  # files only: no screen is needed, none is opened
 import matplotlib.pyplot as plt  # noqa: E402
@@ -96,6 +97,8 @@ def loss_by_update(paths: Sequence[Path], loss: str = "mse", ax: Axes | None = N
 
 
 def _path_label(path: Path) -> str:
+    if path.name:
+        return path.name + (f": diverged at update {path.diverged_at:,}" if path.diverged_at is not None else "")
     batch = "full batch" if path.batch_size == 0 else f"B = {path.batch_size} ({path.updates_per_epoch:,} updates per epoch)"
     label = f"η = {path.lr:g}, {batch}"
     if path.diverged_at is not None:
@@ -135,6 +138,20 @@ def loss_curves(curves: pd.DataFrame, loss: str = "mae", title: str = "", unit: 
     if np.nanmax(values) > 10 * np.nanmin(values[values > 0]):
         ax.set_yscale("log")
     ax.set(xlabel="epoch", ylabel=f"{loss.upper()} ({unit})", title=title or "Loss per epoch")
+    ax.legend(fontsize=7)
+    return ax
+
+
+def optimizer_curves(networks: list[dict], title: str = "", loss: str = "mae", ax: Axes | None = None) -> Axes:
+    """Training loss per epoch, one line per optimizer (`optimizers.results`' networks), log scale."""
+    ax = ax or plt.subplots(figsize=(6, 4))[1]
+    for color, run in zip(PATH_COLORS, networks):
+        curves = run["curves"]
+        ax.plot(curves["epoch"], curves["train_loss"], color=color, lw=1.6, label=f"{run['optimizer']}, η = {run['lr']:g}")
+    ax.set(yscale="log", xlabel="epoch", ylabel=f"training {loss.upper()} (views)", title=title or "Training loss per epoch")
+    plain = matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:,.0f}")  # 80, 100, 200: not 10²
+    ax.yaxis.set_major_formatter(plain)
+    ax.yaxis.set_minor_formatter(plain)
     ax.legend(fontsize=7)
     return ax
 

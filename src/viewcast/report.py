@@ -60,7 +60,7 @@ def build(run: LectureRun) -> tuple[str, dict[str, bytes]]:
 
 
 def sections(run: LectureRun) -> list[Section]:
-    """The eight sections, in the lecture's order; a part missing from the folder says so."""
+    """The sections, in the lecture's order; a part missing from the folder says so."""
     return [
         _surface(run),
         _learning_rate(run),
@@ -70,6 +70,7 @@ def sections(run: LectureRun) -> list[Section]:
         _tables(run),
         _weights(run),
         _mismatch(run),
+        _optimizers(run),
     ]
 
 
@@ -405,6 +406,63 @@ def _mismatch(run: LectureRun) -> Section:
         "training data, and validate on the most recent period, as viewcast's model selection does.",
     ]
     return Section(title, text, {"8-mismatch-curves.png": fig, "8-mismatch.png": fig2})
+
+
+# -- 9: optimizers ---------------------------------------------------------------------
+
+
+def optimizer_figures(results: dict) -> dict[str, Figure]:
+    """The networks' training curves, and the rules' paths on the error surface: one panel
+    per schedule in each (`optimizers.results`)."""
+    from .optimizers import SCHEDULES
+
+    figures = {}
+    fig, axes = plots.panels(len(SCHEDULES), (6 * len(SCHEDULES), 4.2), sharey=True)
+    for schedule, ax in zip(SCHEDULES, axes):
+        runs = [r for r in results["networks"] if r["schedule"] == schedule]
+        plots.optimizer_curves(runs, title=f"{results['model']}: η {schedule}", loss=results["settings"]["loss"], ax=ax)
+    figures["optimizers.png"] = fig
+    surface = results["surface"]
+    fig, axes = plots.panels(len(SCHEDULES), (6 * len(SCHEDULES), 4.5))
+    for schedule, ax in zip(SCHEDULES, axes):
+        paths = [Path.from_dict(p) for p in surface["paths"][schedule]]
+        plots.error_surface(np.array(surface["w"]), np.array(surface["b"]), np.array(surface["grid"]), paths,
+                            exact=tuple(surface["exact"][:2]), loss="mse", ax=ax)
+        ax.set_title(f"y = b + w x₁ (MSE), η {schedule}")
+    figures["optimizers-surface.png"] = fig
+    return figures
+
+
+def _optimizers(run: LectureRun) -> Section:
+    title = "9. Optimizers side by side"
+    results = run.optimizers
+    if results is None:
+        return _missing(title, "optimizers.json")
+    figures = optimizer_figures(results)
+    surface, networks = results["surface"], results["networks"]
+    walked = "; ".join(
+        f"{row['rule']} (η = {row['lr']:g}) " + (f"diverged at update {row['diverged_at']}" if row["diverged_at"] is not None
+                                                   else f"ends {_above(row['final_mse'], surface['exact'][2])} the minimum")
+        for row in surface["table"] if row["schedule"] == "constant"
+    )
+    best = min(networks, key=lambda r: r["train"])
+    lines = "; ".join(f"{r['optimizer']} {k(r['train'])} (test {k(r['test'])})" for r in networks if r["schedule"] == "constant")
+    text = [
+        f"The same model from the same start with five update rules (momentum m ← λm - ηg; Adagrad and RMSProp "
+        f"divide η by σ, the root mean square of past gradients, over all of them or recent ones; Adam = RMSProp + "
+        f"momentum). On the error surface of the one-day model, in thousands of views so that w and b share a scale, "
+        f"{surface['paths']['constant'][0]['updates'][-1]:,} full-batch updates each: {walked}. Gradient descent "
+        "zig-zags across the narrow valley and momentum overshoots it; the adaptive rules take similar steps in "
+        "every direction. Right: the same with warm-up and cosine decay of η.",
+        f"{results['model']}, trained {results['settings']['n_epochs']} epochs from the same initial weights (seed "
+        f"{results['settings']['seed']}, the same mini-batches), each optimizer at a rate common for it. Final training "
+        f"MAE with a constant η: {lines}. Lowest of all: {best['optimizer']} with {best['schedule']}, {k(best['train'])}.",
+    ]
+    table = "\n".join(
+        f"{r['optimizer']:<9} {r['schedule']:<17} η = {r['lr']:<7g} train {k(r['train']):>7}  test {k(r['test']):>6}"
+        for r in networks
+    )
+    return Section(title, text, figures, preformatted=table)
 
 
 PAGE = """<!DOCTYPE html>

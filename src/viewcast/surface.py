@@ -80,7 +80,8 @@ class Path:
 
     `updates[i]` is how many updates had been made at point i (0: the start).
     `updates_per_epoch` is N/B rounded up (1 for the full batch).
-    `diverged_at` is the update at which the loss exploded, or None.
+    `diverged_at` is the update at which the loss exploded, or None. `name` labels it
+    when the rule, not the learning rate, tells paths apart (`optimizers`).
     """
 
     lr: float
@@ -91,6 +92,7 @@ class Path:
     b: np.ndarray
     loss: np.ndarray
     diverged_at: int | None
+    name: str = ""
 
     def to_dict(self) -> dict:
         return {
@@ -102,12 +104,13 @@ class Path:
             "b": self.b.tolist(),
             "loss": self.loss.tolist(),
             "diverged_at": self.diverged_at,
+            "name": self.name,
         }
 
     @classmethod
     def from_dict(cls, d: dict) -> Path:
         arrays = {name: np.asarray(d[name], dtype=int if name == "updates" else float) for name in ("updates", "w", "b", "loss")}
-        return cls(d["lr"], d["batch_size"], d["updates_per_epoch"], diverged_at=d["diverged_at"], **arrays)
+        return cls(d["lr"], d["batch_size"], d["updates_per_epoch"], diverged_at=d["diverged_at"], name=d.get("name", ""), **arrays)
 
 
 def descend(

@@ -20,6 +20,8 @@ TITLES = [
     "6. The lecture's tables",
     "7. The 7-day weights",
     "8. Mismatch: when the world changes",
+    "9. Optimizers side by side",
+    "10. The general guide",
 ]
 IMAGE = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
@@ -41,12 +43,12 @@ def sections(html: str) -> list[str]:
     return re.findall(r"<h2>(.*?)</h2>", html.replace("&#x27;", "'"))
 
 
-def test_lecture_writes_every_file_and_a_report_with_eight_sections(lecture_dir):
+def test_lecture_writes_every_file_and_a_report_with_every_section(lecture_dir):
     assert sorted(p.name for p in lecture_dir.iterdir()) == sorted(lecture.FILES)
     html = (lecture_dir / "report.html").read_text()
     assert sections(html) == TITLES
     images = IMAGE.findall(html)
-    assert len(images) == html.count("<img") >= 13  # every image is an embedded PNG
+    assert len(images) == html.count("<img") >= 15  # every image is an embedded PNG
     assert all(base64.b64decode(image).startswith(b"\x89PNG\r\n\x1a\n") for image in images)
     text = IMAGE.sub("", html)  # the page without its embedded images
     assert not re.search(r"(src|href)=", text) and "http" not in text and "url(" not in text  # nothing to fetch
@@ -77,7 +79,7 @@ def test_report_on_an_older_folder_says_what_is_missing(lecture_dir, tmp_path):
     assert main(["report", str(old)]) == 0
     html = (old / "report.html").read_text()
     assert sections(html) == TITLES
-    assert html.count("This folder has no") == 6  # the surface (sections 1-3), curves, predictions, mismatch
+    assert html.count("This folder has no") == 7  # the surface (sections 1-3), curves, predictions, mismatch, optimizers
     assert len(IMAGE.findall(html)) == 4  # the three table charts and the weights come from results.json
 
 

@@ -31,6 +31,7 @@ from .config import (
 )
 from .cpu import keep_freed_memory, n_cores
 from .critical import EXACT_MAX, diagnose_run
+from .doctor import report as doctor_report
 from .data import DATASETS, describe, load_dataset
 from .errors import ConfigError, DataError, ViewcastError
 from .folders import check_out_dir, write_atomic
@@ -484,6 +485,18 @@ def report(lecture_dir, out, figures, force):
     for name, png in pngs.items() if figures is not None else ():
         write_atomic(Path(figures) / name, png)
     click.echo(f"wrote {out}" + (f" and {len(pngs)} figures in {figures}/" if figures is not None else ""))
+
+
+@cli.command()
+@click.argument("lecture_dir", type=click.Path(path_type=Path))
+def doctor(lecture_dir):
+    """Walk the lecture's general guide on a lecture folder: model bias, optimization failure,
+    overfitting or a shift between periods, with the numbers and what to try next (never trains)."""
+    run = load_lecture(lecture_dir)
+    try:
+        click.echo(doctor_report(run.results))
+    except (KeyError, TypeError, ValueError, ZeroDivisionError) as err:
+        raise DataError(f"{lecture_dir} is a damaged lecture folder ({type(err).__name__}: {err}); run `viewcast lecture` again") from None
 
 
 @cli.command()

@@ -71,6 +71,7 @@ def sections(run: LectureRun) -> list[Section]:
         _weights(run),
         _mismatch(run),
         _optimizers(run),
+        _doctor(run),
     ]
 
 
@@ -463,6 +464,19 @@ def _optimizers(run: LectureRun) -> Section:
         for r in networks
     )
     return Section(title, text, figures, preformatted=table)
+
+
+def _doctor(run: LectureRun) -> Section:
+    from .doctor import NEXT, examine
+
+    findings = examine(run.results)
+    text = ["The lecture's general guide, walked on this folder's tables (as `viewcast doctor` prints it): is the "
+            "training loss large (model bias, or an optimization failure when the model could express something "
+            "better), and if not, is the test loss large (overfitting, or a test period that differs: mismatch)?"]
+    text += [f"{f.kind.capitalize()}: {f.text.rstrip('.')}. Next: {NEXT[f.kind]}." for f in findings]
+    if not findings:
+        text.append("Nothing found: every model trains at least as well as the naive rules it contains, and no bigger model does worse on unseen data.")
+    return Section("10. The general guide", text)
 
 
 PAGE = """<!DOCTYPE html>

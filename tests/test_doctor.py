@@ -1,0 +1,89 @@
+"""The general guide as a tool: known answers on constructed tables, and on a real lecture
+folder the same verdicts as the tables' diagnosis lines."""
+
+import json
+
+import pytest
+
+from viewcast.cli import main
+from viewcast.diagnosis import OPTIMIZATION_FAILURE, OVERFITTING, Loss, compare
+from viewcast.doctor import MISMATCH, MODEL_BIAS, examine
+
+
+def _summary(mean, std=1.0):
+    return {"mean": mean, "std": std, "per_seed": [mean - std, mean + std]}
+
+
+def _row(spec, n_lags, train, test):
+    return {"spec": spec, "n_lags": n_lags, "label": f"{spec} on {n_lags} days", "train": _summary(train), "test": _summary(test)}
+
+
+def _results(rows, chain, baselines=((300, 330), (200, 220))):
+    """A lecture results.json with one table: rows, the diagnosis along `chain`, the naive rules' (train, test)."""
+    diagnosis = [compare(rows[i]["label"], rows[j]["label"],
+                         (Loss.of(rows[i]["train"]), Loss.of(rows[j]["train"])),
+                         (Loss.of(rows[i]["test"]), Loss.of(rows[j]["test"]))).to_dict()
+                 for i, j in zip(chain, chain[1:])]
+    names = ("same as yesterday", "same as 7 days ago")
+    table = {"title": "a table", "same_days": True, "rows": rows, "diagnosis": diagnosis,
+             "baselines": [{"label": f"baseline: {n}", "train": {"mae": tr}, "test": {"mae": te}} for n, (tr, te) in zip(names, baselines)]}
+    return {"data": {"source": "test"}, "seeds": [0, 1], "tables": {"t": table}, "selection": None}
+
+
+def kinds(findings):
+    return {(f.kind, f.model) for f in findings}
+
+
+def test_a_model_that_cannot_express_the_better_rule_has_model_bias():
+    found = examine(_results([_row("linear", 1, 290, 300), _row("linear", 7, 150, 170)], (0, 1)))
+    assert kinds(found) == {(MODEL_BIAS, "linear on 1 days")}
+
+
+def test_a_model_that_contains_the_better_rule_but_trains_worse_fails_to_optimize():
+    found = examine(_results([_row("relu:10", 7, 250, 260)], (0,)))
+    assert kinds(found) == {(OPTIMIZATION_FAILURE, "relu:10 on 7 days")}
+    # a sigmoid net only approaches 'same as 7 days ago': not counted as containing it
+    assert kinds(examine(_results([_row("sigmoid:10", 7, 250, 260)], (0,)))) == {(MODEL_BIAS, "sigmoid:10 on 7 days")}
+
+
+def test_a_bigger_model_that_trains_worse_is_an_optimization_failure_and_one_that_tests_worse_overfits():
+    rows = [_row("relu:100", 56, 100, 200), _row("relu:100x2", 56, 120, 200), _row("relu:100x3", 56, 50, 260)]
+    found = kinds(examine(_results(rows, (0, 1, 2))))
+    assert (OPTIMIZATION_FAILURE, "relu:100x2 on 56 days") in found
+    assert (OVERFITTING, "relu:100x3 on 56 days") in found
+
+
+def test_naive_rules_much_worse_on_test_mark_a_shift():
+    rows = [_row("linear", 7, 150, 160)]
+    assert not kinds(examine(_results(rows, (0,))))
+    shifted = examine(_results(rows, (0,), baselines=((300, 600), (200, 420))))
+    assert kinds(shifted) == {(MISMATCH, "the test period")}
+    assert "2.0× worse" in shifted[0].text
+
+
+def test_doctor_agrees_with_the_lecture_tables_diagnosis_lines(tmp_path, capsys):
+    out = tmp_path / "lecture"
+    assert main(["lecture", "--quick", "--quiet", "--tables", "lags,width,depth", "--out", str(out)]) == 0
+    capsys.readouterr()
+    results = json.loads((out / "results.json").read_text())
+    found = kinds(examine(results))
+    for table in results["tables"].values():
+        for verdict in table["diagnosis"]:
+            said = (verdict["kind"], verdict["bigger"])
+            if verdict["kind"] in (OPTIMIZATION_FAILURE, OVERFITTING):
+                assert said in found  # every failure and every overfit of the tables
+            else:  # and never one the tables did not find for that pair
+                assert (OVERFITTING, verdict["bigger"]) not in found or any(
+                    v["kind"] == OVERFITTING and v["bigger"] == verdict["bigger"]
+                    for t in results["tables"].values() for v in t["diagnosis"])
+    assert main(["doctor", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("The lecture's general guide on wiki-r")
+    assert "3. Which model to use" in printed
+
+
+@pytest.mark.parametrize("content", ["{}", '{"tables": {"t": {"rows": 1}}}'])
+def test_doctor_on_a_damaged_folder(tmp_path, capsys, content):
+    (tmp_path / "results.json").write_text(content)
+    assert main(["doctor", str(tmp_path)]) == 1
+    assert "lecture folder" in capsys.readouterr().err

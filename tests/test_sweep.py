@@ -200,3 +200,35 @@ def test_a_sweep_file_that_is_a_folder_gets_one_line(views_csv, tmp_path, capsys
     assert main(["sweep", "--config", str(tmp_path), "--data", str(views_csv), "--out", str(tmp_path / "s")]) == 1
     err = capsys.readouterr().err
     assert "is a folder" in err and len(err.strip().splitlines()) == 1
+
+
+def test_time_series_folds_never_train_on_the_future():
+    from viewcast.features import Period
+    from viewcast.selection import folds
+
+    period = Period.of("2011-01-01", "2014-12-31")
+    parts = folds(period, 3)
+    assert [str(val) for _, val in parts] == ["2012-01-02..2012-12-31", "2013-01-01..2013-12-31", "2014-01-01..2014-12-31"]
+    for train, val in parts:
+        assert train.start == period.start and train.end + pd.Timedelta(days=1) == val.start  # expanding origin
+    assert parts[-1][1].end == period.end
+    assert len(folds(period, 40)) == 40 and folds(period, 40)[0][1].n_days == 1461 // 41  # shorter blocks
+    with pytest.raises(vc.DataError, match="too short for 2000 folds"):
+        folds(period, 2000)
+
+
+def test_a_cross_validated_sweep_ranks_by_the_mean_over_folds(views_csv, weekly_series, tmp_path):
+    run = run_sweep(sweep_config(views_csv, models=("linear",), lrs=(0.01,), folds=3))
+    assert sorted(run.trials["fold"].unique()) == [1, 2, 3]
+    folds = run.results["folds"]
+    assert [f["val"]["end"] for f in folds] == sorted(f["val"]["end"] for f in folds)
+    for config in run.results["configurations"]:
+        rows = run.trials[(run.trials["lags"] == config["lags"])]
+        per_fold = rows.groupby("fold")["val_mae"].mean().round(2).tolist()
+        assert config["fold_val_mae"] == pytest.approx(per_fold, abs=0.01)
+        assert config["val_mae"] == pytest.approx(np.mean(per_fold), abs=0.02)
+    changed = weekly_series.copy()
+    changed.iloc[-365:] *= 50  # the test year: never read, by any fold
+    changed.to_csv(tmp_path / "changed.csv")
+    after = run_sweep(sweep_config(tmp_path / "changed.csv", models=("linear",), lrs=(0.01,), folds=3))
+    assert after.results["configurations"] == run.results["configurations"]

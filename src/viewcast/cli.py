@@ -293,12 +293,13 @@ def _list(kind, text):
 @click.option("--warmup-epochs", type=int, help="Epochs of linear warm-up (default: 0).")
 @click.option("--train-start", help="First training day, YYYY-MM-DD (default: the dataset's).")
 @click.option("--train-end", help="Last training day; its last year is held out for validation.")
+@click.option("--folds", type=int, help="Cross-validation: N expanding-origin folds of a year each, instead of one hold-out (default: 1).")
 @workers_option
 @click.option("--out", type=click.Path(path_type=Path), help="Folder for results.csv and results.json (default: runs/sweep-<data>-<time>).")
 @click.option("--force", is_flag=True, help="Replace the folder if it exists (only a sweep folder).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def sweep(config_file, dataset, path, date_col, value_col, date_format, fill_gaps, models, lags, lr, batch_size,
-          seeds, seed, epochs, loss, optimizer, schedule, warmup_epochs, train_start, train_end, workers, out, force, quiet):
+          seeds, seed, epochs, loss, optimizer, schedule, warmup_epochs, train_start, train_end, folds, workers, out, force, quiet):
     """Train a grid of models × lags × learning rates × batch sizes × seeds; rank by validation."""
     given = read_toml(config_file) if config_file is not None else {}
     options = {
@@ -307,7 +308,7 @@ def sweep(config_file, dataset, path, date_col, value_col, date_format, fill_gap
         "lags": _list(int, lags) if lags else None, "lr": _list(float, lr) if lr else None,
         "batch_size": _list(int, batch_size) if batch_size else None, "seeds": seeds, "seed": seed,
         "epochs": epochs, "loss": loss, "optimizer": optimizer, "schedule": schedule,
-        "warmup_epochs": warmup_epochs, "workers": workers,
+        "warmup_epochs": warmup_epochs, "workers": workers, "folds": folds,
     }
     if options["dataset"] or options["data"]:  # a source given here replaces the file's
         given.pop("dataset", None), given.pop("data", None)

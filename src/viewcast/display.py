@@ -225,29 +225,45 @@ def _summary_k(summary: dict) -> str:
 
 
 def sweep_table(results: dict, top: int = 15) -> str:
-    """The sweep's configurations ranked by validation MAE (the best `top`), the baselines, the pick."""
-    periods = results["periods"]
+    """The sweep's configurations ranked by validation MAE (the best `top`), the baselines, the pick;
+    with cross-validation, each fold's validation MAE too."""
+    periods, folds = results["periods"], results.get("folds", [])
+    crossed = len(folds) > 1
     rows = [
         [c["model"], c["lags"], f"{c['lr']:g}", c["batch_size"] or "full", _views(c["train_mae"]),
          f"{_views(c['val_mae'])} ± {_views(c['val_std'])}" if not c["diverged"] else f"diverged ({c['diverged']} of {c['seeds']} seeds)",
+         *([" / ".join(_views(v) for v in c["fold_val_mae"])] if crossed else []),
          "← best" if i == 0 else ""]
         for i, c in enumerate(results["configurations"][:top])
     ]
     for baseline in results["baselines"]:
-        rows.append([baseline["label"], "", "", "", _views(baseline["train"]["mae"]), _views(baseline["val"]["mae"]), ""])
-    headers = ["model", "lags", "lr", "batch", f"train MAE ({_span(periods['train'])})", f"validation MAE ({_span(periods['val'])})", ""]
+        rows.append([baseline["label"], "", "", "", _views(baseline["train"]["mae"]), _views(baseline["val"]["mae"]),
+                     *([""] if crossed else []), ""])
+    if crossed:
+        headers = ["model", "lags", "lr", "batch", "train MAE (mean of folds)", f"validation MAE (mean of {len(folds)} folds)",
+                   "per fold", ""]
+    else:
+        headers = ["model", "lags", "lr", "batch", f"train MAE ({_span(periods['train'])})", f"validation MAE ({_span(periods['val'])})", ""]
     shown = len(results["configurations"])
     more = f" (the best {top} of {shown})" if shown > top else ""
     best = results["best"]
-    return "\n".join([
+    lines = [
         f"{shown} configurations × {len(results['grid']['seeds'])} seeds in {results['stacks']} stacks, "
         f"{results['workers']} worker(s), {results['wall_time_s']:.0f} s{more}; MAE in views, mean (± std) over seeds",
+    ]
+    if crossed:
+        lines.append(f"{len(folds)}-fold cross-validation, expanding origin: " + "; ".join(
+            f"fold {i}: train {_span(f['train'])}, validate {_span(f['val'])}" for i, f in enumerate(folds, start=1))
+            + f". The baselines' row is the last fold's validation.")
+    lines += [
         "",
-        tabulate(rows, headers=headers, tablefmt="simple", colalign=["left", "right", "right", "right", "right", "right", "left"]),
+        tabulate(rows, headers=headers, tablefmt="simple", colalign=["left", "right", "right", "right", "right", "right"]
+                 + (["right"] if crossed else []) + ["left"]),
         "",
         f"Best by validation: {best['model']} on {days(best['lags'])}, lr {best['lr']:g}, batch {best['batch_size'] or 'full'} "
         f"(validation MAE {best['val_mae']:,.0f}). The test period was not used.",
-    ])
+    ]
+    return "\n".join(lines)
 
 
 def _views(value: float | None) -> str:

@@ -6,7 +6,9 @@
     jobs     the stacks, largest first, in worker processes (`parallel.run_jobs`),
              the same path `viewcast lecture` trains its tables on
     scored   on the training days and on validation, the last year of the training
-             period (or its last fifth), held out; the test period is never read
+             period (or its last fifth), held out; the test period is never read;
+             or, with `folds` N > 1, on N expanding-origin folds (`selection.folds`),
+             every configuration trained once per fold, its validation MAE their mean
 
 Every configuration is trained on the same target days (those its longest window
 reaches), so their losses compare. The best is the lowest mean validation MAE over
@@ -43,7 +45,7 @@ from .forecaster import Forecaster, evaluate_windows
 from .models import parse_spec
 from .parallel import Job, run_jobs, training_cost, usable_workers
 from .runs import load_series
-from .selection import selection_split
+from .selection import folds, selection_split
 
 
 @dataclass
@@ -59,6 +61,7 @@ class SweepConfig:
     data: DataConfig = dataclasses.field(default_factory=DataConfig)
     split: SplitConfig = dataclasses.field(default_factory=SplitConfig)
     workers: int = 1  # processes that train side by side (1: all here, in this process)
+    folds: int = 1  # time-series cross-validation folds (1: one hold-out, the last year)
 
     def __post_init__(self):
         for name, said in (("models", "model"), ("lags", "lags"), ("lrs", "lr"), ("batch_sizes", "batch_size")):
@@ -81,6 +84,8 @@ class SweepConfig:
             raise ConfigError("a sweep trains every configuration for all its epochs; patience is not used")
         if self.workers < 1:
             raise ConfigError(f"workers must be at least 1; got {self.workers}")
+        if self.folds < 1:
+            raise ConfigError(f"folds must be at least 1; got {self.folds}")
 
     @property
     def n_configurations(self) -> int:
@@ -102,8 +107,8 @@ class SweepConfig:
             **data_options,
         )
         split = SplitConfig(train_start=settings.get("train_start"), train_end=settings.get("train_end"))
-        workers = {"workers": settings["workers"]} if "workers" in settings else {}
-        return cls(**grid, train=TrainConfig(**train), data=data, split=split, **workers)
+        rest = {name: settings[name] for name in ("workers", "folds") if name in settings}
+        return cls(**grid, train=TrainConfig(**train), data=data, split=split, **rest)
 
 
 TOML_KEYS = {  # name: (type of the value, or of each item of a list), what it is
@@ -114,6 +119,7 @@ TOML_KEYS = {  # name: (type of the value, or of each item of a list), what it i
     "seed": (int, "the first seed"), "epochs": (int, "epochs"), "loss": (str, "mae or mse"),
     "optimizer": (str, "adam, sgd, momentum, adagrad or rmsprop"), "schedule": (str, "constant, step or cosine"),
     "warmup_epochs": (int, "epochs of warm-up"), "fill_gaps": (bool, "true or false"), "workers": (int, "processes"),
+    "folds": (int, "cross-validation folds"),
 }
 GRID = {"models": "models", "lags": "lags", "lr": "lrs", "batch_size": "batch_sizes"}  # file key: SweepConfig field
 TRAIN = {"seeds": "n_seeds", "seed": "seed", "epochs": "n_epochs", "loss": "loss", "optimizer": "optimizer",
@@ -195,33 +201,41 @@ def run_sweep(config: SweepConfig, progress: bool = False) -> SweepRun:
     period, score each on both, and rank the configurations by mean validation MAE."""
     started = time.perf_counter()
     series, dataset = load_series(config.data)
-    split = selection_split(series, config.split, dataset, make_split(series, config.split, dataset))
+    split = make_split(series, config.split, dataset)
+    fold_periods = folds(split.train, config.folds) if config.folds > 1 else [_hold_out(series, config, dataset, split)]
     windows = {n: make_windows(series, n, config.data.fill_gaps) for n in config.lags}
     days = shared_days(list(windows.values()))
-    parts = {n_lags: {} for n_lags in config.lags}
-    for n_lags, w in windows.items():
-        for name, period in (("train", split.train), ("val", split.val)):
-            parts[n_lags][name] = part = w.select(period)[0].on(days)
-            require_examples(len(part.y), name, period, f"target days with all {max(config.lags)} days before them",
-                             "give a longer series, other dates, fewer lags, or --fill-gaps")
+    parts = {}  # (fold, n_lags) -> {"train": ..., "val": ...}
+    for fold, (train_period, val_period) in enumerate(fold_periods, start=1):
+        for n_lags, w in windows.items():
+            parts[fold, n_lags] = {}
+            for name, period in (("train", train_period), ("val", val_period)):
+                parts[fold, n_lags][name] = part = w.select(period)[0].on(days)
+                require_examples(len(part.y), name, period, f"target days with all {max(config.lags)} days before them",
+                                 "give a longer series, other dates, fewer lags or folds, or --fill-gaps")
 
-    workers = usable_workers(config.workers, config.n_configurations * config.train.n_seeds, config.train.device)
+    n_models = config.n_configurations * config.train.n_seeds * len(fold_periods)
+    workers = usable_workers(config.workers, n_models, config.train.device)
     groups = plan_groups(config, workers)
-    workers = min(workers, len(groups))  # as `run_jobs` will
-    jobs = []
-    for group in groups:
-        lrs, seeds = zip(*group.members)
-        # a rate too large for its configuration loses that model, not the sweep
-        training = dataclasses.replace(config.train, batch_size=group.batch_size, n_seeds=len(seeds), skip_diverged=True)
-        forecaster = Forecaster(group.model, group.n_lags, training, fill_gaps=config.data.fill_gaps, seeds=list(seeds), lrs=list(lrs))
-        data = parts[group.n_lags]
-        cost = training_cost(group.model, group.n_lags, len(data["train"].y), training)
-        jobs.append(Job(Forecaster.fit_windows, (forecaster, data["train"], data["val"]), cost, training.n_epochs, group.label))
+    workers = min(workers, len(groups) * len(fold_periods))  # as `run_jobs` will
+    jobs, trained = [], []
+    for fold in range(1, len(fold_periods) + 1):
+        for group in groups:
+            lrs, seeds = zip(*group.members)
+            # a rate too large for its configuration loses that model, not the sweep
+            training = dataclasses.replace(config.train, batch_size=group.batch_size, n_seeds=len(seeds), skip_diverged=True)
+            forecaster = Forecaster(group.model, group.n_lags, training, fill_gaps=config.data.fill_gaps, seeds=list(seeds), lrs=list(lrs))
+            data = parts[fold, group.n_lags]
+            cost = training_cost(group.model, group.n_lags, len(data["train"].y), training)
+            label = group.label + (f", fold {fold}" if len(fold_periods) > 1 else "")
+            jobs.append(Job(Forecaster.fit_windows, (forecaster, data["train"], data["val"]), cost, training.n_epochs, label))
+            trained.append((fold, group))
     fitted = run_jobs(jobs, workers, progress, desc="sweep")
 
-    trials = pd.concat([_trials(group, forecaster, parts[group.n_lags]) for group, forecaster in zip(groups, fitted)], ignore_index=True)
+    trials = pd.concat([_trials(group, forecaster, parts[fold, group.n_lags]).assign(fold=fold)
+                        for (fold, group), forecaster in zip(trained, fitted)], ignore_index=True)
     full, _ = daily(series, config.data.fill_gaps)
-    some = parts[config.lags[0]]
+    some = parts[len(fold_periods), config.lags[0]]  # the last fold: the hold-out of one fold
     baselines = {name: evaluate_baselines(full, part.dates, part.y) for name, part in some.items()}
     configurations = _configurations(trials)
     if all(c["diverged"] for c in configurations):
@@ -236,12 +250,17 @@ def run_sweep(config: SweepConfig, progress: bool = False) -> SweepRun:
         "data": {"source": config.data.source, **describe(series), "fill_gaps": config.data.fill_gaps},
         "periods": {
             name: {"start": str(p.start.date()), "end": str(p.end.date()), "days": len(some[name].y)}
-            for name, p in (("train", split.train), ("val", split.val))
+            for name, p in zip(("train", "val"), fold_periods[-1])
         },
+        "folds": [
+            {name: {"start": str(p.start.date()), "end": str(p.end.date()), "days": len(parts[fold, config.lags[0]][name].y)}
+             for name, p in zip(("train", "val"), periods)}
+            for fold, periods in enumerate(fold_periods, start=1)
+        ],
         "grid": {"models": config.models, "lags": config.lags, "lrs": config.lrs, "batch_sizes": config.batch_sizes,
                  "seeds": config.train.seeds},
         "training": {name: getattr(config.train, name) for name in ("loss", "optimizer", "schedule", "n_epochs", "warmup_epochs")},
-        "stacks": len(groups),
+        "stacks": len(jobs),
         "workers": workers,
         "configurations": configurations,
         "best": configurations[0],
@@ -252,6 +271,12 @@ def run_sweep(config: SweepConfig, progress: bool = False) -> SweepRun:
         "wall_time_s": round(time.perf_counter() - started, 2),
     }
     return SweepRun(trials, results)
+
+
+def _hold_out(series, config: SweepConfig, dataset, split) -> tuple:
+    """The one fold of a sweep without cross-validation: the last year of training held out."""
+    held = selection_split(series, config.split, dataset, split)
+    return held.train, held.val
 
 
 def _trials(group: Group, forecaster: Forecaster, parts: dict) -> pd.DataFrame:
@@ -280,8 +305,17 @@ CONFIGURATION = ["model", "lags", "lr", "batch_size"]
 def _configurations(trials: pd.DataFrame) -> list[dict]:
     """Per configuration, the mean and spread over seeds; ranked by mean validation MAE.
 
-    A configuration with a diverged seed has no mean (None) and ranks last.
+    With folds, a seed's losses are first averaged over the folds, and each fold's mean
+    over seeds is kept (`fold_val_mae`). A configuration with a diverged seed has no
+    mean (None) and ranks last.
     """
+    by_fold = {}  # configuration -> its folds' mean validation MAE, in fold order
+    for (*configuration, _), v in trials.sort_values("fold").groupby([*CONFIGURATION, "fold"], sort=False)["val_mae"]:
+        by_fold.setdefault(tuple(configuration), []).append(v.mean(skipna=False))
+    trials = trials.groupby([*CONFIGURATION, "seed"], sort=False).agg(
+        train_mae=("train_mae", lambda v: v.mean(skipna=False)), val_mae=("val_mae", lambda v: v.mean(skipna=False)),
+        diverged_at_epoch=("diverged_at_epoch", "max"),
+    ).reset_index()
     summary = trials.groupby(CONFIGURATION, sort=False).agg(
         train_mae=("train_mae", lambda v: v.mean(skipna=False)), val_mae=("val_mae", lambda v: v.mean(skipna=False)),
         val_std=("val_mae", lambda v: v.std(ddof=0, skipna=False)), seeds=("seed", "size"),
@@ -294,6 +328,7 @@ def _configurations(trials: pd.DataFrame) -> list[dict]:
             "model": row.model, "lags": int(row.lags), "lr": float(row.lr), "batch_size": int(row.batch_size),
             **{name: _rounded(getattr(row, name)) for name in ("train_mae", "val_mae", "val_std")},
             "seeds": int(row.seeds), "diverged": row.diverged,
+            "fold_val_mae": [_rounded(v) for v in by_fold[tuple(getattr(row, c) for c in CONFIGURATION)]],
         })
     return rows
 

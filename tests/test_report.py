@@ -22,6 +22,7 @@ TITLES = [
     "8. Mismatch: when the world changes",
     "9. Optimizers side by side",
     "10. The general guide",
+    "11. Classification: softmax and cross-entropy",
 ]
 IMAGE = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
@@ -48,7 +49,7 @@ def test_lecture_writes_every_file_and_a_report_with_every_section(lecture_dir):
     html = (lecture_dir / "report.html").read_text()
     assert sections(html) == TITLES
     images = IMAGE.findall(html)
-    assert len(images) == html.count("<img") >= 15  # every image is an embedded PNG
+    assert len(images) == html.count("<img") >= 16  # every image is an embedded PNG
     assert all(base64.b64decode(image).startswith(b"\x89PNG\r\n\x1a\n") for image in images)
     text = IMAGE.sub("", html)  # the page without its embedded images
     assert not re.search(r"(src|href)=", text) and "http" not in text and "url(" not in text  # nothing to fetch
@@ -79,7 +80,7 @@ def test_report_on_an_older_folder_says_what_is_missing(lecture_dir, tmp_path):
     assert main(["report", str(old)]) == 0
     html = (old / "report.html").read_text()
     assert sections(html) == TITLES
-    assert html.count("This folder has no") == 7  # the surface (sections 1-3), curves, predictions, mismatch, optimizers
+    assert html.count("This folder has no") == 8  # the surface (1-3), curves, predictions, mismatch, optimizers, classification
     assert len(IMAGE.findall(html)) == 4  # the three table charts and the weights come from results.json
 
 

@@ -29,11 +29,13 @@ from .config import (
     SplitConfig,
     TrainConfig,
 )
+from .classify import N_EPOCHS, run_classification
 from .cpu import keep_freed_memory, n_cores
 from .critical import EXACT_MAX, diagnose_run
 from .doctor import report as doctor_report
 from .data import DATASETS, describe, load_dataset
 from .errors import ConfigError, DataError, ViewcastError
+from .features import make_split
 from .folders import check_out_dir, write_atomic
 from .lecture import FILES as LECTURE_FILES
 from .lecture import (
@@ -486,6 +488,30 @@ def report(lecture_dir, out, figures, force):
     for name, png in pngs.items() if figures is not None else ():
         write_atomic(Path(figures) / name, png)
     click.echo(f"wrote {out}" + (f" and {len(pngs)} figures in {figures}/" if figures is not None else ""))
+
+
+@cli.command()
+@click.option("--dataset", help="A bundled dataset (see `viewcast datasets`). Default: wiki-r.")
+@data_options
+@click.option("--lags", type=click.IntRange(min=1), default=7, show_default=True, help="Past days as inputs.")
+@click.option("--epochs", type=click.IntRange(min=1), default=N_EPOCHS, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@period_options
+@click.option("--out", type=click.Path(path_type=Path), help="Also write the numbers to this JSON file.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def classify(dataset, path, date_col, value_col, date_format, lags, epochs, seed, train_start, train_end, test_start,
+             test_end, out, force):
+    """Classification: will the day be above its week's median? Softmax with cross-entropy or MSE."""
+    if out is not None and Path(out).exists() and not force:
+        raise ConfigError(f"{out} already exists; choose another path, or add --force to replace it")
+    data = _data_config(dataset, path, date_col, value_col, date_format, False)
+    series, bundled = load_series(data)
+    split = make_split(series, SplitConfig(train_start, train_end, test_start, test_end), bundled)
+    results = run_classification(series, split, lags, seed, epochs)
+    click.echo(display.classification_report(results))
+    if out is not None:
+        write_atomic(Path(out), (json.dumps(results) + "\n").encode("utf-8"))
+        click.echo(f"wrote {out}")
 
 
 @cli.command()

@@ -401,3 +401,21 @@ def optimizers_report(results: dict) -> str:
             for r in surface["table"]]
     lines.append(tabulate(rows, ["rule", "schedule", "η", "final MSE above the minimum", "updates to within 1%"], disable_numparse=True))
     return "\n".join(lines)
+
+
+def classification_report(results: dict) -> str:
+    """`classify.run_classification` as a table: accuracy per loss and start, beside the rules."""
+    t = results["training"]
+    lines = [
+        f"Task: {results['task']} {results['model']}; plain gradient descent, η = {t['lr']:g}, full batch, "
+        f"{t['n_epochs']} epochs; {results['examples']['train']:,} training and {results['examples']['test']:,} test days.",
+        "",
+    ]
+    rows = [[r["loss"], r["start"], f"{r['curves']['grad_norm'][0]:.3g}", f"{r['train_accuracy']:.1%}", f"{r['test_accuracy']:.1%}"]
+            for r in results["runs"]]
+    rows += [[f"rule: {name}", "", "", "", f"{value:.1%}"] for name, value in results["baselines"].items()]
+    lines.append(tabulate(rows, ["loss", "start", "first ‖g‖", "train accuracy", "test accuracy"], disable_numparse=True))
+    surfaces = results["surfaces"]
+    lines += ["", f"Far from the right class, at logits (-4, 4): ‖∇ cross-entropy‖ = {surfaces['cross-entropy']['grad_norm_far']:.3g}, "
+              f"‖∇ MSE‖ = {surfaces['mse']['grad_norm_far']:.2g}: MSE's softmax plateau."]
+    return "\n".join(lines)

@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
-from . import mismatch, optimizers, report
+from . import classify, mismatch, optimizers, report
 from .baselines import BASELINES, evaluate_baselines
 from .config import DataConfig, SplitConfig, TrainConfig
 from .data import describe
@@ -198,6 +198,7 @@ class LectureRun:
     surface      the error-surface experiments on the one-day training examples (`surface.study`)
     mismatch     the pedestrians experiment (`mismatch.plan`, `mismatch.results`)
     optimizers   the optimizers side by side (`optimizers.results`), with the tables' epochs (at most 100)
+    classification  softmax and cross-entropy on an above-the-week's-median task (`classify`)
     """
 
     results: dict
@@ -206,6 +207,7 @@ class LectureRun:
     surface: dict | None
     mismatch: dict | None
     optimizers: dict | None = None
+    classification: dict | None = None
 
 
 def run_lecture(config: LectureConfig, progress: bool = False) -> LectureRun:
@@ -254,7 +256,8 @@ def run_lecture(config: LectureConfig, progress: bool = False) -> LectureRun:
         "mismatch": {key: changed_world[key] for key in ("dataset", "periods")} if changed_world else None,
         "wall_time_s": round(time.perf_counter() - started, 2),
     }
-    return LectureRun(results, curves, predictions, surface, changed_world, race_results)
+    classification = classify.run_classification(series, split, seed=config.train.seed)
+    return LectureRun(results, curves, predictions, surface, changed_world, race_results, classification)
 
 
 # -- what to train -------------------------------------------------------------
@@ -508,7 +511,7 @@ def _selection(fits, results, full: pd.Series, periods: dict) -> dict:
 # -- the lecture folder --------------------------------------------------------
 
 FILES = ("results.json", "tables.md", "curves.csv", "predictions.csv", "surface.json", "mismatch.json", "optimizers.json",
-         "report.html")
+         "classification.json", "report.html")
 LECTURE_FOLDER = FolderKind("viewcast lecture folder", FILES, ("results.json",))
 
 
@@ -523,6 +526,7 @@ def save_lecture(run: LectureRun, out: Path, force: bool = False) -> Path:
         "surface.json": lambda path: _write_json(path, run.surface),
         **({"mismatch.json": lambda path: _write_json(path, run.mismatch, indent=1)} if run.mismatch else {}),
         **({"optimizers.json": lambda path: _write_json(path, run.optimizers)} if run.optimizers else {}),
+        **({"classification.json": lambda path: _write_json(path, run.classification)} if run.classification else {}),
         "report.html": lambda path: path.write_text(report.build(load_lecture(path.parent))[0]),
     }
     return write_folder(out, writers, LECTURE_FOLDER, force)
@@ -538,13 +542,14 @@ def load_lecture(folder: Path) -> LectureRun:
         results = json.loads((folder / "results.json").read_text())
         curves = _read_csv(folder / "curves.csv")
         predictions = _read_csv(folder / "predictions.csv", parse_dates=["date"])
-        surface, changed_world, race = (_read_json(folder / name) for name in ("surface.json", "mismatch.json", "optimizers.json"))
+        surface, changed_world, race, classification = (
+            _read_json(folder / name) for name in ("surface.json", "mismatch.json", "optimizers.json", "classification.json"))
         if not isinstance(results, dict) or "tables" not in results:
             raise ValueError("results.json has no tables")
     except (ValueError, KeyError, OSError) as err:
         detail = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
         raise DataError(f"{folder} is a damaged lecture folder ({detail}); run `viewcast lecture` again") from None
-    return LectureRun(results, curves, predictions, surface, changed_world, race)
+    return LectureRun(results, curves, predictions, surface, changed_world, race, classification)
 
 
 def _write_json(path: Path, value: dict, indent: int | None = None) -> None:

@@ -156,6 +156,33 @@ def optimizer_curves(networks: list[dict], title: str = "", loss: str = "mae", a
     return ax
 
 
+def classification_loss(z: np.ndarray, grid: np.ndarray, name: str, ax: Axes | None = None) -> Axes:
+    """A loss over the two logits (z₁, z₂) when the right class is 1 (`classify.loss_surfaces`)."""
+    ax = ax or plt.subplots(figsize=(5, 4.5))[1]
+    filled = ax.contourf(z, z, grid, levels=20, cmap="viridis_r")
+    ax.figure.colorbar(filled, ax=ax, label=name)
+    ax.plot(-4, 4, "o", color="tab:red", ms=7, label="far from the answer: (-4, 4)")
+    ax.set(xlabel="z₁ (the right class)", ylabel="z₂", title=f"{name} of softmax(z₁, z₂), class 1 right")
+    ax.legend(loc="lower right", fontsize=7)
+    return ax
+
+
+def accuracy_curves(runs: list[dict], baselines: dict, ax: Axes | None = None) -> Axes:
+    """Training accuracy per epoch, one line per (loss, start); the rules' test accuracy dotted."""
+    ax = ax or plt.subplots(figsize=(6, 4.5))[1]
+    styles = {"usual": "-", "confidently wrong": "--"}
+    colors = {"cross-entropy": "tab:blue", "mse": "tab:orange"}
+    for run in runs:
+        accuracy = run["curves"]["train_accuracy"]
+        ax.plot(np.arange(1, len(accuracy) + 1), accuracy, styles[run["start"]], color=colors[run["loss"]],
+                label=f"{run['loss']}, {run['start']} start")
+    for (name, value), color in zip(baselines.items(), ("gray", "black")):
+        ax.axhline(value, color=color, ls=":", lw=1, label=f"{name} (test)")
+    ax.set(xlabel="epoch (one full-batch update)", ylabel="training accuracy", title="Training accuracy per epoch")
+    ax.legend(fontsize=7)
+    return ax
+
+
 def real_vs_predicted(
     dates: pd.DatetimeIndex,
     views: np.ndarray,

@@ -72,6 +72,7 @@ def sections(run: LectureRun) -> list[Section]:
         _mismatch(run),
         _optimizers(run),
         _doctor(run),
+        _classification(run),
     ]
 
 
@@ -477,6 +478,36 @@ def _doctor(run: LectureRun) -> Section:
     if not findings:
         text.append("Nothing found: every model trains at least as well as the naive rules it contains, and no bigger model does worse on unseen data.")
     return Section("10. The general guide", text)
+
+
+def _classification(run: LectureRun) -> Section:
+    title = "11. Classification: softmax and cross-entropy"
+    c = run.classification
+    if c is None:
+        return _missing(title, "classification.json")
+    surfaces = c["surfaces"]
+    fig, axes = plots.panels(3, (17, 4.5))
+    z = np.array(surfaces["z"])
+    for name, ax in zip(("cross-entropy", "mse"), axes):
+        plots.classification_loss(z, np.array(surfaces[name]["grid"]), name.upper() if name == "mse" else name, ax=ax)
+    plots.accuracy_curves(c["runs"], c["baselines"], ax=axes[2])
+    runs = {(r["loss"], r["start"]): r for r in c["runs"]}
+    scores = "; ".join(f"{loss}, {start} start: training accuracy {r['train_accuracy']:.1%}, test {r['test_accuracy']:.1%}"
+                       for (loss, start), r in runs.items())
+    wrong = {loss: runs[loss, "confidently wrong"]["curves"]["grad_norm"][0] for loss in ("cross-entropy", "mse")}
+    text = [
+        f"A class instead of a number: {c['task']} ({c['share_above']['train']:.0%} of the {c['examples']['train']:,} "
+        f"training days are). {c['model']}; the inputs are the last days divided by the week's median. The same three "
+        f"steps, with plain gradient descent (η = {c['training']['lr']:g}, full batch, {c['training']['n_epochs']} epochs).",
+        f"Left, the two losses over the logits when class 1 is right: far from it, at (-4, 4), cross-entropy's gradient "
+        f"has norm {surfaces['cross-entropy']['grad_norm_far']:.3g} and MSE's {surfaces['mse']['grad_norm_far']:.2g}: "
+        "MSE is flat there, a plateau. On the real task, started confidently wrong, the first gradient's norm is "
+        f"{wrong['cross-entropy']:.3g} with cross-entropy and {wrong['mse']:.2g} with MSE.",
+        f"{scores}. Rules that learn nothing score {c['baselines']['majority class']:.1%} (the majority class) and "
+        f"{c['baselines']['as 7 days ago']:.1%} (as 7 days ago) on the test days. Adam would hide the plateau: it "
+        "divides each step by the gradient's own size.",
+    ]
+    return Section(title, text, {"11-classification.png": fig})
 
 
 PAGE = """<!DOCTYPE html>

@@ -12,6 +12,9 @@
     use     inputs.py     what a model sees: plain views, log, level-scaled windows, the weekday
             forecast.py   choose by validation, retrain, forecast the next days; intervals.py
             backtest.py   the same procedure scored on later days, vs baselines and classical.py
+    failing critical.py   gradient and Hessian at trained weights: minimum, saddle, kink (diagnose_run)
+            rules.py      the lecture's update rules by hand; optimizers.py, five optimizers side by side
+            doctor.py     the general guide walked on a lecture folder; classify.py, softmax and cross-entropy
     pictures surface.py   the error surface and gradient-descent paths; mismatch.py, a changed world
             plots.py      every figure (the only module that imports matplotlib)
             report.py     report.html from a saved lecture folder
@@ -22,6 +25,9 @@ from .data import DATASETS, load_csv, load_dataset
 from .errors import ConfigError, DataError, NotFittedError, TrainingDiverged, ViewcastError, WorkerDied
 from .features import Period, make_windows
 from .backtest import backtest_periods, run_backtest, save_backtest
+from .classify import run_classification
+from .critical import diagnose_run
+from .optimizers import OptimizersConfig, run_optimizers, save_optimizers
 from .forecast import ForecastConfig, run_forecast, save_forecast
 from .lecture import LectureConfig, LectureRun, lecture_training, load_lecture, run_lecture, save_lecture
 from .forecaster import Forecaster
@@ -49,7 +55,12 @@ __all__ = [
     "TrainingDiverged",
     "ViewcastError",
     "WorkerDied",
+    "OptimizersConfig",
     "backtest_periods",
+    "diagnose_run",
+    "run_classification",
+    "run_optimizers",
+    "save_optimizers",
     "load_csv",
     "load_dataset",
     "lecture_training",

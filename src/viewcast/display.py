@@ -254,7 +254,7 @@ def sweep_table(results: dict, top: int = 15) -> str:
     if crossed:
         lines.append(f"{len(folds)}-fold cross-validation, expanding origin: " + "; ".join(
             f"fold {i}: train {_span(f['train'])}, validate {_span(f['val'])}" for i, f in enumerate(folds, start=1))
-            + f". The baselines' row is the last fold's validation.")
+            + ". The baselines' row is the last fold's validation.")
     lines += [
         "",
         tabulate(rows, headers=headers, tablefmt="simple", colalign=["left", "right", "right", "right", "right", "right"]
@@ -380,6 +380,7 @@ def critical_report(diagnosis) -> str:
 
 def optimizers_report(results: dict) -> str:
     """`optimizers.results` as two tables: the networks, then the rules on the error surface."""
+    from .optimizers import EARLY
     s = results["settings"]
     lines = [
         f"{results['model']}, {s['loss'].upper()}, batch {s['batch_size'] or 'full'}, {s['n_epochs']} epochs, seed {s['seed']} "
@@ -387,10 +388,9 @@ def optimizers_report(results: dict) -> str:
         f"{results['examples']['test']:,} test days. Losses: {s['loss'].upper()} in views.",
         "",
     ]
-    rows = [[r["optimizer"], r["schedule"], f"{r['lr']:g}", k(r["train"]), k(r["test"]),
-             r["epochs_to_within_10_percent"] if r["epochs_to_within_10_percent"] is not None else "never"]
+    rows = [[r["optimizer"], r["schedule"], f"{r['lr']:g}", k(r["train_loss_early"]), k(r["train"]), k(r["test"])]
             for r in results["networks"]]
-    lines.append(tabulate(rows, ["optimizer", "schedule", "η", "train L", "test L'", "epochs to within 10% of the lowest"],
+    lines.append(tabulate(rows, ["optimizer", "schedule", "η", f"train L, epoch {EARLY}", "train L, end", "test L'"],
                           disable_numparse=True))
     surface = results["surface"]
     lines += ["", f"The error surface of y = b + w x₁ (MSE, views in thousands), {surface['n_examples']:,} training days, "

@@ -7,6 +7,9 @@
     selection   the candidates trained again without the last year of the training
                 period, picked by their loss on that year (validation), tested once
 
+Then the follow-up lectures' experiments, for the report: the error surface (`surface`),
+mismatch (`mismatch`), optimizers side by side (`optimizers`) and classification (`classify`).
+
 Every model is trained on several seeds with the same hyperparameters
 (`LECTURE_TRAINING`). The rows of the last three tables are trained and scored on
 the same target days, those that every window (up to 56 days) reaches, beside the
@@ -325,7 +328,7 @@ def _fit(phase, row, shared, windows, target_days, longest, periods) -> Fit:
 # -- training ------------------------------------------------------------------
 
 
-def _train_all(fits: dict[tuple, Fit], config: LectureConfig, progress: bool, extra_jobs: list[Job]):
+def _train_all(fits: dict[tuple, Fit], config: LectureConfig, progress: bool, extra_jobs: list[Job] = ()):
     """Train every fit, the mismatch experiment's models and `extra_jobs`, as jobs of
     `parallel.run_jobs` (the path `viewcast sweep` takes), with one progress bar over the whole run.
 
@@ -346,7 +349,7 @@ def _train_all(fits: dict[tuple, Fit], config: LectureConfig, progress: bool, ex
         label = f"mismatch on {mismatch.DATASET}"
         jobs.append(Job(_fit_or_diverge, (forecaster, parts["train"], parts["test"]), cost, train.n_epochs, label))
     n_own = len(jobs)
-    jobs += extra_jobs
+    jobs += list(extra_jobs)
     fitted = run_jobs(jobs, usable_workers(config.workers, len(jobs), train.device), progress, desc="lecture")
     fitted, extra = fitted[:n_own], fitted[n_own:]
 

@@ -22,7 +22,7 @@ def test_labels_say_whether_the_day_beats_its_weeks_median():
     X, y, rule = examples(views, 7, Period(days[7], days[8]))
     # day 8 (45): median of 10..70 is 40, so above; day 9 (200): median of 20..45..70 is 45, above
     assert y.tolist() == [1, 1]
-    assert X[0] == pytest.approx(np.log(np.array([70, 60, 50, 40, 30, 20, 10]) / 40))
+    assert X[0] == pytest.approx(np.log((np.array([70, 60, 50, 40, 30, 20, 10]) + 1) / 41))
     assert rule.tolist() == [0, 0]  # 7 days before: 10 and 20, neither above its median
 
 

@@ -3,7 +3,7 @@
 The task, built from the same views: will the target day be above the median of the
 7 days before it? Class 1 "above", class 0 "not above". The inputs are the last
 `n_lags` days divided by that median (so a 2011 week and a 2015 week look alike), as
-logs. The function is the lecture's: z = b + cᵀ relu(b + W x) with two outputs, one per
+logs (of views + 1, so that a day without views is allowed). The function is the lecture's: z = b + cᵀ relu(b + W x) with two outputs, one per
 class, then
 
     ŷ = softmax(z):   ŷ_i = exp(z_i) / Σ_j exp(z_j)          (positive, summing to 1)
@@ -37,15 +37,13 @@ WRONG = 4.0  # the confidently wrong start: output biases -4 for "above", +4 for
 
 
 def examples(series: pd.Series, n_lags: int, period) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(X, y, rule) on the target days of `period`: X = ln(views / last-7-day median), (n, n_lags);
+    """(X, y, rule) on the target days of `period`: X = ln((views + 1) / (last-7-day median + 1)), (n, n_lags);
     y = 1 when the day is above that median; rule = the class 'as 7 days ago' predicts."""
     windows = make_windows(series, max(n_lags, LEVEL_DAYS)).select(period)[0]
     if len(windows.y) == 0:
         raise DataError(f"no complete examples in {period} for the classification task")
     median = np.median(windows.X[:, :LEVEL_DAYS], axis=1)
-    if np.any(median <= 0) or np.any(windows.X <= 0):
-        raise DataError("the classification task divides by a week's median and takes logs: views must be positive")
-    X = np.log(windows.X[:, :n_lags] / median[:, None])
+    X = np.log((windows.X[:, :n_lags] + 1) / (median[:, None] + 1))  # + 1: a day with no views is allowed
     y = (windows.y > median).astype(np.int64)
     rule = (windows.X[:, LEVEL_DAYS - 1] > median).astype(np.int64)
     return X, y, rule

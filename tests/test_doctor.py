@@ -86,4 +86,32 @@ def test_doctor_agrees_with_the_lecture_tables_diagnosis_lines(tmp_path, capsys)
 def test_doctor_on_a_damaged_folder(tmp_path, capsys, content):
     (tmp_path / "results.json").write_text(content)
     assert main(["doctor", str(tmp_path)]) == 1
-    assert "lecture folder" in capsys.readouterr().err
+    assert "damaged lecture" in capsys.readouterr().err
+
+
+def test_doctor_on_a_sweep_folder(tmp_path, capsys):
+    import pandas as pd
+
+    def trial(model, seed, train, val):
+        return {"model": model, "lags": 7, "lr": 0.01, "batch_size": 32, "seed": seed, "train_mae": train, "val_mae": val, "fold": 1}
+
+    trials = pd.DataFrame([
+        trial("linear", 0, 250, 300), trial("linear", 1, 252, 302),  # contains 'same as 7 days ago' (200): failure
+        trial("relu:100", 0, 150, 240), trial("relu:100", 1, 152, 242),
+        trial("relu:100x2", 0, 60, 300), trial("relu:100x2", 1, 62, 302),  # nests relu:100: overfits
+        trial("sigmoid:10", 0, 150, 240), trial("sigmoid:10", 1, 152, 242),  # nests nothing here
+    ])
+    results = {
+        "data": {"source": "test"}, "grid": {"seeds": [0, 1]},
+        "baselines": [{"label": "baseline: same as yesterday", "train": {"mae": 300}, "val": {"mae": 400}},
+                      {"label": "baseline: same as 7 days ago", "train": {"mae": 200}, "val": {"mae": 300}}],
+        "best": {"model": "relu:100", "lags": 7, "lr": 0.01, "val_mae": 241},
+    }
+    (tmp_path / "results.json").write_text(json.dumps(results))
+    trials.to_csv(tmp_path / "results.csv", index=False)
+    assert main(["doctor", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "[optimization failure] linear on 7 days, lr 0.01, batch 32" in printed
+    assert "[overfitting] relu:100x2 on 7 days, lr 0.01, batch 32 vs relu:100 on 7 days" in printed
+    assert "sigmoid" not in printed.split("3. Which model")[0]
+    assert "the best by validation, relu:100 on 7 days" in printed

@@ -515,15 +515,19 @@ def classify(dataset, path, date_col, value_col, date_format, lags, epochs, seed
 
 
 @cli.command()
-@click.argument("lecture_dir", type=click.Path(path_type=Path))
-def doctor(lecture_dir):
-    """Walk the lecture's general guide on a lecture folder: model bias, optimization failure,
+@click.argument("folder", type=click.Path(path_type=Path))
+def doctor(folder):
+    """Walk the lecture's general guide on a lecture or sweep folder: model bias, optimization failure,
     overfitting or a shift between periods, with the numbers and what to try next (never trains)."""
-    run = load_lecture(lecture_dir)
+    folder = Path(folder)
     try:
-        click.echo(doctor_report(run.results))
-    except (KeyError, TypeError, ValueError, ZeroDivisionError) as err:
-        raise DataError(f"{lecture_dir} is a damaged lecture folder ({type(err).__name__}: {err}); run `viewcast lecture` again") from None
+        if (folder / "results.csv").is_file():  # a sweep folder
+            results = json.loads((folder / "results.json").read_text())
+            click.echo(doctor_report(results, pd.read_csv(folder / "results.csv")))
+        else:
+            click.echo(doctor_report(load_lecture(folder).results))
+    except (OSError, KeyError, TypeError, ValueError, ZeroDivisionError) as err:
+        raise DataError(f"{folder} is a damaged lecture or sweep folder ({type(err).__name__}: {err}); run it again") from None
 
 
 @cli.command()

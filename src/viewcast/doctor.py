@@ -1,4 +1,4 @@
-"""The lecture's general guide as a tool: read a lecture folder, walk the decision path.
+"""The lecture's general guide as a tool: read a lecture or sweep folder, walk the decision path.
 
     training loss large?
       yes -> model bias or optimization failure:
@@ -15,16 +15,22 @@
 the rest 0; ReLU units can pass a value through); a sigmoid model only approximately,
 so it is not counted. Pairs of rows are judged by `diagnosis.compare`, the same
 verdicts as the diagnosis lines under the lecture's tables: a difference counts only
-beyond the seed spread. Nothing is trained: only `results.json` is read.
+beyond the seed spread. In a sweep (`examine_sweep`), the pairs are configurations with
+the same lags, rate and batch whose models nest (linear ⊂ relu:10 ⊂ relu:100 ⊂ relu:100x2),
+judged on validation instead of test. Nothing is trained: only saved results are read.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
+import pandas as pd
+
 from .baselines import BASELINES
-from .diagnosis import OPTIMIZATION_FAILURE, OVERFITTING
-from .display import k
+from .diagnosis import OPTIMIZATION_FAILURE, OVERFITTING, Loss, compare
+from .display import days, k
+from .models import parse_spec
 
 MODEL_BIAS = "model bias"
 MISMATCH = "shift between periods"
@@ -118,30 +124,75 @@ def _shift(tables: list[dict]) -> list[Finding]:
     return [Finding(MISMATCH, "the test period", text)]
 
 
-def report(results: dict) -> str:
-    """The decision path, in words: each finding, the numbers behind it, and what to try next."""
-    findings = examine(results)
+def examine_sweep(results: dict, trials: pd.DataFrame) -> list[Finding]:
+    """The general guide on a sweep: its configurations (train and validation MAE per seed,
+    from `results.csv`) against the naive rules, and nested models of the same settings pairwise."""
+    per_seed = trials.groupby(["model", "lags", "lr", "batch_size", "seed"], sort=False)[["train_mae", "val_mae"]].mean()
+    rows = []
+    for (model, n_lags, lr, batch), group in per_seed.groupby(level=[0, 1, 2, 3], sort=False):
+        if group.isna().any().any():
+            continue  # a diverged seed: no loss to judge
+        summary = {name: {"mean": group[f"{name}_mae"].mean(), "std": group[f"{name}_mae"].std(ddof=0),
+                          "per_seed": group[f"{name}_mae"].tolist()} for name in ("train", "val")}
+        label = f"{model} on {days(int(n_lags))}, lr {lr:g}, batch {int(batch) or 'full'}"
+        rows.append({"spec": model, "n_lags": int(n_lags), "settings": (int(n_lags), lr, batch), "label": label, **summary})
+    table = {"baselines": [{"label": b["label"], "train": b["train"]} for b in results["baselines"]], "rows": rows}
+    findings = _large_training_loss(table)
+    for a, b in itertools.permutations(rows, 2):
+        if a["settings"] == b["settings"] and _next_bigger(a["spec"], b["spec"], [r["spec"] for r in rows if r["settings"] == a["settings"]]):
+            verdict = compare(a["label"], b["label"], (Loss.of(a["train"]), Loss.of(b["train"])), (Loss.of(a["val"]), Loss.of(b["val"])))
+            if verdict.kind in (OPTIMIZATION_FAILURE, OVERFITTING):
+                findings.append(Finding(verdict.kind, b["label"], verdict.text.replace("unseen data", "validation data")))
+    return findings
+
+
+def _nests(small: str, big: str) -> bool:
+    """Whether the function set of spec `small` is inside that of `big` (ReLU nets and linear only)."""
+    a, b = parse_spec(small), parse_spec(big)
+    if a.is_linear:
+        return not b.is_linear and b.activation == "relu"
+    return a.activation == b.activation == "relu" and b.n_hidden >= a.n_hidden and b.n_layers >= a.n_layers and a != b
+
+
+def _next_bigger(small: str, big: str, specs: list[str]) -> bool:
+    """`big` nests `small` with no spec of `specs` in between."""
+    return _nests(small, big) and not any(_nests(small, mid) and _nests(mid, big) for mid in specs)
+
+
+def report(results: dict, trials: pd.DataFrame | None = None) -> str:
+    """The decision path, in words: each finding, the numbers behind it, and what to try next.
+    `trials` (a sweep's `results.csv`) makes it read a sweep's `results.json`."""
+    sweep = trials is not None
+    findings = examine_sweep(results, trials) if sweep else examine(results)
     by_kind = {kind: [f for f in findings if f.kind == kind] for kind in (MODEL_BIAS, OPTIMIZATION_FAILURE, OVERFITTING, MISMATCH)}
-    lines = [f"The lecture's general guide on {results['data']['source']} (MAE in views; mean ± std over "
-             f"{len(results['seeds'])} seeds; a difference counts beyond the seed spread)", ""]
+    n_seeds = len(results["grid"]["seeds"]) if sweep else len(results["seeds"])
+    unseen = "validation" if sweep else "test"
+    lines = [f"The lecture's general guide on {'a sweep of ' if sweep else ''}{results['data']['source']} (MAE in views; "
+             f"mean ± std over {n_seeds} seeds; a difference counts beyond the seed spread)", ""]
     steps = (
         ("1. Is the training loss large? Compare with what the model could express.", (MODEL_BIAS, OPTIMIZATION_FAILURE)),
-        ("2. The training loss is small: is the test loss large?", (OVERFITTING, MISMATCH)),
+        (f"2. The training loss is small: is the {unseen} loss large?", (OVERFITTING, MISMATCH)),
     )
     for title, kinds in steps:
         lines.append(title)
         found = [f for kind in kinds for f in by_kind[kind]]
         if not found:
             lines.append("   nothing found: " + ("every model trains at least as well as the naive rules it contains"
-                                                   if kinds[0] == MODEL_BIAS else "no bigger model does worse on unseen data"))
+                                                   if kinds[0] == MODEL_BIAS else f"no bigger model does worse on {unseen} data"))
+        if kinds[0] == OVERFITTING and n_seeds < 2:
+            lines.append("   (one seed: no spread to tell a difference from luck, so no pair of models is judged; use 2 or more seeds)")
         for finding in found:
             lines.append(f"   - [{finding.kind}] {finding.text.rstrip('.')}.")
         for kind in kinds:
             if by_kind[kind]:
                 lines.append(f"     next, for {kind}: {NEXT[kind]}.")
         lines.append("")
-    selection = results.get("selection")
-    if selection:
+    if sweep:
+        best = results["best"]
+        lines.append(f"3. Which model to use: the best by validation, {best['model']} on {days(best['lags'])}, lr {best['lr']:g} "
+                     f"(validation MAE {best['val_mae']:,.0f}); train it with `viewcast train` to score it on the test period once.")
+    elif results.get("selection"):
+        selection = results["selection"]
         lines.append(f"3. Which model to use: pick by validation, not by the test. Picked: {selection['picked']} "
                      f"(test {k(selection['picked_test']['mean'])}, looked at once).")
     return "\n".join(lines)

@@ -453,9 +453,9 @@ def _optimizers(run: LectureRun) -> Section:
         f"The same model from the same start with five update rules (momentum m ← λm - ηg; Adagrad and RMSProp "
         f"divide η by σ, the root mean square of past gradients, over all of them or recent ones; Adam = RMSProp + "
         f"momentum). On the error surface of the one-day model, in thousands of views so that w and b share a scale, "
-        f"{surface['paths']['constant'][0]['updates'][-1]:,} full-batch updates each: {walked}. Gradient descent "
-        "zig-zags across the narrow valley and momentum overshoots it; the adaptive rules take similar steps in "
-        "every direction. Right: the same with warm-up and cosine decay of η.",
+        f"{surface['paths']['constant'][0]['updates'][-1]:,} full-batch updates each: {walked}. Look for gradient "
+        "descent zig-zagging across the narrow valley and momentum overshooting it, while the adaptive rules take "
+        "similar steps in every direction. Right: the same with warm-up and cosine decay of η.",
         f"{results['model']}, trained {results['settings']['n_epochs']} epochs from the same initial weights (seed "
         f"{results['settings']['seed']}, the same mini-batches), each optimizer at a rate common for it. Final training "
         f"MAE with a constant η: {lines}. Lowest of all: {best['optimizer']} with {best['schedule']}, {k(best['train'])}.",

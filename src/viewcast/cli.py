@@ -502,16 +502,13 @@ def report(lecture_dir, out, figures, force):
 def classify(dataset, path, date_col, value_col, date_format, lags, epochs, seed, train_start, train_end, test_start,
              test_end, out, force):
     """Classification: will the day be above its week's median? Softmax with cross-entropy or MSE."""
-    if out is not None and Path(out).exists() and not force:
-        raise ConfigError(f"{out} already exists; choose another path, or add --force to replace it")
+    _check_json_out(out, force)
     data = _data_config(dataset, path, date_col, value_col, date_format, False)
     series, bundled = load_series(data)
     split = make_split(series, SplitConfig(train_start, train_end, test_start, test_end), bundled)
     results = run_classification(series, split, lags, seed, epochs)
     click.echo(display.classification_report(results))
-    if out is not None:
-        write_atomic(Path(out), (json.dumps(results) + "\n").encode("utf-8"))
-        click.echo(f"wrote {out}")
+    _write_json_out(out, results)
 
 
 @cli.command()
@@ -540,13 +537,22 @@ def doctor(folder):
 def diagnose(run_dir, seed_list, method, out, force):
     """Is a trained run at a local minimum, a saddle point, or not at a critical point? (gradient, Hessian)"""
     run = load_run(run_dir)
-    if out is not None and Path(out).exists() and not force:
-        raise ConfigError(f"{out} already exists; choose another path, or add --force to replace it")
+    _check_json_out(out, force)
     diagnosis = diagnose_run(run, _list(int, seed_list) if seed_list else None, method)
     click.echo(display.critical_report(diagnosis))
     click.echo(f"\nwall time {diagnosis.wall_time_s:.0f} s")
+    _write_json_out(out, diagnosis.to_dict())
+
+
+def _check_json_out(out: Path | None, force: bool) -> None:
+    """Before any work: an --out file that exists is replaced only with --force."""
+    if out is not None and Path(out).exists() and not force:
+        raise ConfigError(f"{out} already exists; choose another path, or add --force to replace it")
+
+
+def _write_json_out(out: Path | None, value: dict) -> None:
     if out is not None:
-        write_atomic(Path(out), (json.dumps(diagnosis.to_dict(), indent=2) + "\n").encode("utf-8"))
+        write_atomic(Path(out), (json.dumps(value, indent=1) + "\n").encode("utf-8"))
         click.echo(f"wrote {out}")
 
 

@@ -230,7 +230,8 @@ def run_lecture(config: LectureConfig, progress: bool = False) -> LectureRun:
     race = optimizers.OptimizersConfig(n_epochs=min(config.train.n_epochs, 100), seed=config.train.seed, device=config.train.device)
     race_jobs, race_parts = optimizers.jobs(race, series, split, config.data.fill_gaps)
     results, curves, predictions, changed_world, race_fitted = _train_all(fits, config, progress, race_jobs)
-    race_results = optimizers.results(race, race_fitted, race_parts, optimizers.surface_of(series, split, race, config.data.fill_gaps))
+    race_surface = optimizers.surface_race(one_day.X[:, 0], one_day.y, race.surface_lrs, race.surface_updates)
+    race_results = optimizers.results(race, race_fitted, race_parts, race_surface)
 
     full, n_missing = daily(series, config.data.fill_gaps)
     hyperparameters = _hyperparameters(config.train)

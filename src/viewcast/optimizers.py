@@ -41,6 +41,7 @@ NETWORK_LRS = {"sgd": 0.01, "momentum": 0.01, "adagrad": 0.01, "rmsprop": 0.001,
 SURFACE_LRS = {"sgd": 0.2, "momentum": 0.02, "adagrad": 0.1, "rmsprop": 0.05, "adam": 0.05}
 SURFACE_UPDATES = 500
 EARLY = 10  # the table shows the training loss after this many epochs, too
+RACE = [(schedule, optimizer) for schedule in SCHEDULES for optimizer in OPTIMIZER_NAMES]  # the networks, in order
 
 
 @dataclass
@@ -164,15 +165,14 @@ def plan(config: OptimizersConfig, series: pd.Series, split: Split, fill_gaps: b
     parts = {"train": windows.select(split.train)[0], "test": windows.select(split.test)[0]}
     return [
         (Forecaster(config.spec, config.n_lags, config.training(optimizer, schedule), fill_gaps=fill_gaps), parts)
-        for schedule in SCHEDULES
-        for optimizer in OPTIMIZER_NAMES
+        for schedule, optimizer in RACE
     ]
 
 
 def results(config: OptimizersConfig, fitted: list[Forecaster], parts: dict, surface: dict) -> dict:
     """The JSON-able results: per network its curves and losses (MAE in views), and the surface."""
     runs = []
-    for forecaster, (schedule, optimizer) in zip(fitted, [(s, o) for s in SCHEDULES for o in OPTIMIZER_NAMES]):
+    for forecaster, (schedule, optimizer) in zip(fitted, RACE):
         history = forecaster.history_
         runs.append({
             "optimizer": optimizer,
@@ -182,9 +182,8 @@ def results(config: OptimizersConfig, fitted: list[Forecaster], parts: dict, sur
             "curves": {"epoch": history["epoch"].tolist(), "train_loss": history["train_loss"].round(3).tolist(),
                        "test_loss": history["val_loss"].round(3).tolist()},
             **{name: float(evaluate_windows(forecaster, part)["mae"][0]) for name, part in parts.items()},
+            "train_loss_early": float(history["train_loss"].iloc[min(EARLY, len(history)) - 1]),  # how fast it starts
         })
-    for r in runs:  # how fast it starts: the epoch's mean batch loss after EARLY epochs
-        r["train_loss_early"] = r["curves"]["train_loss"][min(EARLY, len(r["curves"]["train_loss"])) - 1]
     return {
         "model": f"{config.spec} on {days(config.n_lags)}",
         "settings": {name: getattr(config, name) for name in ("spec", "n_lags", "n_epochs", "batch_size", "loss", "seed")},
@@ -202,10 +201,10 @@ def jobs(config: OptimizersConfig, series: pd.Series, split: Split, fill_gaps: b
         require_examples(len(parts[name].y), name, period, f"target days with {days(config.n_lags)} before them",
                          "give more data, other dates, or a smaller --lags")
     out = []
-    for forecaster, _ in fits:
+    for (forecaster, _), (schedule, optimizer) in zip(fits, RACE):
         training = forecaster.training
         cost = training_cost(config.spec, config.n_lags, len(parts["train"].y), training)
-        label = f"{training.optimizer} ({'warm-up + cosine' if training.warmup_epochs else 'constant'})"
+        label = f"{optimizer} ({schedule})"
         out.append(Job(Forecaster.fit_windows, (forecaster, parts["train"], parts["test"]), cost, training.n_epochs, label))
     return out, parts
 
@@ -217,13 +216,8 @@ def run_optimizers(config: OptimizersConfig, data: DataConfig, split_config: Spl
     split = make_split(series, split_config, dataset)
     network_jobs, parts = jobs(config, series, split, data.fill_gaps)
     fitted = run_jobs(network_jobs, usable_workers(workers, len(network_jobs), config.device), progress, desc="optimizers")
-    return results(config, fitted, parts, surface_of(series, split, config, data.fill_gaps))
-
-
-def surface_of(series: pd.Series, split: Split, config: OptimizersConfig, fill_gaps: bool = False) -> dict:
-    """`surface_race` on the one-day examples of the training period."""
-    one_day = make_windows(series, 1, fill_gaps).select(split.train)[0]
-    return surface_race(one_day.X[:, 0], one_day.y, config.surface_lrs, config.surface_updates)
+    one_day = make_windows(series, 1, data.fill_gaps).select(split.train)[0]  # the surface's examples (x₁, y)
+    return results(config, fitted, parts, surface_race(one_day.X[:, 0], one_day.y, config.surface_lrs, config.surface_updates))
 
 
 def table(results: dict) -> pd.DataFrame:

@@ -38,11 +38,11 @@ import numpy as np
 import torch
 
 import viewcast as vc
-from viewcast import cpu
-from viewcast.features import Period, Scaler, make_windows
-from viewcast.models import StackedMLP, parse_spec
-from viewcast.optimize import train_stack
-from viewcast.parallel import Job, run_jobs
+from viewcast.core.features import Period, Scaler, make_windows
+from viewcast.core.models import StackedMLP, parse_spec
+from viewcast.core.optimize import train_stack
+from viewcast.engine import cpu
+from viewcast.engine.parallel import Job, run_jobs
 
 SPEC, N_LAGS, LR, BATCH = "relu:100x3", 56, 1e-3, 32
 TRAIN = Period.of("2011-01-01", "2014-12-31")
@@ -193,8 +193,10 @@ def main() -> None:
             speeds[name].append(model_epochs / seconds)
             losses[name] += final
 
-    cpu_name = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
-    print(f"machine: {cpu_name}, {cpu.n_cores()} cores; PyTorch {torch.__version__}, {platform.python_implementation()} {platform.python_version()}")
+    names = (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    cpu_name = next(names, platform.processor())
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    print(f"machine: {cpu_name}, {cpu.n_cores()} cores; PyTorch {torch.__version__}, {python}")
     print(f"model {SPEC} on {N_LAGS} days ({len(y):,} examples), Adam η = {LR}, MSE, batch {BATCH}, "
           f"{E} epochs ({10 * E} full-batch); median of {args.repeats} repeats")
     print(f"matmul peak: {peak:.0f} GFLOP/s (2048² float32, {cpu.n_cores()} threads, best of 10); "

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 import torch
 
-from viewcast.classify import examples, loss_of, loss_surfaces, run_classification
-from viewcast.cli import main
-from viewcast.config import SplitConfig
-from viewcast.data import get_dataset, load_dataset
-from viewcast.features import Period, make_split
+from viewcast.cli.main import main
+from viewcast.core.config import SplitConfig
+from viewcast.core.data import get_dataset, load_dataset
+from viewcast.core.features import Period, make_split
+from viewcast.lecture.classify import examples, loss_of, loss_surfaces, run_classification
 
 
 def test_labels_say_whether_the_day_beats_its_weeks_median():

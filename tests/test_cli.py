@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from viewcast.cli import main
+from viewcast.cli.main import main
 
 QUICK = ["--epochs", "3", "--quiet"]
 

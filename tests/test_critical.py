@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from viewcast import critical
-from viewcast.cli import main
-from viewcast.critical import classify, hessian_extremes, model_loss, saddle_example
-from viewcast.models import StackedMLP, parse_spec
+from viewcast.cli.main import main
+from viewcast.core.models import StackedMLP, parse_spec
+from viewcast.lecture import critical
+from viewcast.lecture.critical import classify, hessian_extremes, model_loss, saddle_example
 
 
 def test_the_lectures_saddle_has_eigenvalues_plus_and_minus_two():
@@ -86,8 +86,9 @@ def test_model_loss_is_the_stacked_models_own_loss():
 @pytest.fixture
 def least_squares_run(tmp_path, capsys):
     """A linear MSE run whose weights are then set to the exact least-squares fit: a minimum."""
-    from viewcast.features import make_split, make_windows, split_windows
-    from viewcast.runs import load_run, load_series, save_run
+    from viewcast.core.data import load_series
+    from viewcast.core.features import make_split, make_windows, split_windows
+    from viewcast.core.runs import load_run, save_run
 
     folder = tmp_path / "run"
     assert main(["train", "--lags", "7", "--loss", "mse", "--epochs", "2", "--seeds", "2", "--out", str(folder), "--quiet"]) == 0

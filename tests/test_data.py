@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import viewcast as vc
-from viewcast.data import describe
+from viewcast.core.data import describe
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from viewcast.diagnosis import (
+from viewcast.lecture.guide import (
     BETTER,
     NO_TEST_GAIN,
     ONE_SEED,
@@ -9,7 +9,7 @@ from viewcast.diagnosis import (
     WITHIN_SPREAD,
     compare,
 )
-from viewcast.diagnosis import Loss as _Loss
+from viewcast.lecture.guide import Loss as _Loss
 
 
 def Loss(mean, std=0.0, n_seeds=5):

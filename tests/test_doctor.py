@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from viewcast.cli import main
-from viewcast.diagnosis import OPTIMIZATION_FAILURE, OVERFITTING, Loss, compare
-from viewcast.doctor import MISMATCH, MODEL_BIAS, examine
+from viewcast.cli.main import main
+from viewcast.lecture.doctor import MISMATCH, MODEL_BIAS, examine
+from viewcast.lecture.guide import OPTIMIZATION_FAILURE, OVERFITTING, Loss, compare
 
 
 def _summary(mean, std=1.0):

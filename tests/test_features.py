@@ -3,9 +3,9 @@ import pandas as pd
 import pytest
 
 import viewcast as vc
-from viewcast.config import SplitConfig
-from viewcast.data import get_dataset
-from viewcast.features import Period, Scaler, make_split, make_windows, split_windows
+from viewcast.core.config import SplitConfig
+from viewcast.core.data import get_dataset
+from viewcast.core.features import Period, Scaler, make_split, make_windows, split_windows
 
 
 def series_of(values, start="2024-01-01"):

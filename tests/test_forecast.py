@@ -7,13 +7,14 @@ import pandas as pd
 import pytest
 
 import viewcast as vc
-from viewcast import classical
-from viewcast.backtest import backtest_periods, run_backtest, seasonal_naive_mae
-from viewcast.cli import main
-from viewcast.features import Period, fill_from_past
-from viewcast.forecast import FORECAST_TRAINING, Candidate, ForecastConfig, Naive, forecasts_of, recursive, run_forecast
-from viewcast.inputs import INPUT_NAMES, Inputs
-from viewcast.intervals import Offsets, adaptive, coverage, log_ratio
+from viewcast.cli.main import main
+from viewcast.core.baselines import Naive
+from viewcast.core.features import Period, fill_from_past
+from viewcast.core.inputs import INPUT_NAMES, Inputs
+from viewcast.forecasting import classical
+from viewcast.forecasting.backtest import backtest_periods, history_scale, run_backtest
+from viewcast.forecasting.forecast import FORECAST_TRAINING, Candidate, ForecastConfig, forecasts_of, recursive, run_forecast
+from viewcast.forecasting.intervals import Offsets, adaptive, coverage, log_ratio
 
 FAST = ForecastConfig(models=("linear",), lags=(7,), train=dataclasses.replace(FORECAST_TRAINING, n_epochs=3, n_seeds=2), days=3)
 FAST_CLI = ["--models", "linear", "--lags", "7", "--epochs", "3", "--seeds", "1", "--workers", "1", "--quiet"]
@@ -35,7 +36,8 @@ def test_level_inputs_see_the_shape_not_the_level():
     X = np.array([[100.0, 200, 300, 100, 200, 300, 100]])
     for kind in ("level", "log-level"):
         inputs = Inputs(kind)
-        assert not np.allclose(inputs.lags(X), inputs.lags(10 * X)) if kind == "log-level" else np.allclose(inputs.lags(X), inputs.lags(10 * X))
+        same = np.allclose(inputs.lags(X), inputs.lags(10 * X))
+        assert not same if kind == "log-level" else same
     assert np.isfinite(Inputs("level").lags(np.zeros((1, 7)))).all()  # a week of no views
 
 
@@ -156,8 +158,9 @@ def test_nothing_from_the_test_period_reaches_the_choice(weekly_series):
     assert runs[0].selection.table == runs[1].selection.table
     assert all(np.array_equal(a, b) for a, b in zip(runs[0].selection.errors, runs[1].selection.errors))
     first = [run.predictions[run.predictions["date"] == test.start.date()] for run in runs]
-    assert first[0][["method", "horizon", "forecast", "lower", "upper"]].equals(first[1][["method", "horizon", "forecast", "lower", "upper"]])
-    assert seasonal_naive_mae(weekly_series, history) == seasonal_naive_mae(poisoned, history)
+    columns = ["method", "horizon", "forecast", "lower", "upper"]
+    assert first[0][columns].equals(first[1][columns])
+    assert history_scale(weekly_series, history) == history_scale(poisoned, history)
 
 
 def test_backtest_scores_every_method_on_the_same_days(weekly_series):
@@ -167,7 +170,7 @@ def test_backtest_scores_every_method_on_the_same_days(weekly_series):
     assert [s["horizon"] for s in run.scores[:3]] == [1, 2, 3]
     mine, naive = run.scores[0], next(s for s in run.scores if s["method"] == "baseline: same as 7 days ago")
     assert mine["coverage"] is not None and naive["coverage"] is None
-    assert np.isclose(naive["mase"], naive["mae"] / seasonal_naive_mae(weekly_series, history))
+    assert np.isclose(naive["mase"], naive["mae"] / history_scale(weekly_series, history))
 
 
 @pytest.mark.skipif(not classical.available(), reason="the classical extra (statsforecast) is not installed")
@@ -257,7 +260,8 @@ def test_an_existing_folder_is_not_replaced_without_force(tmp_path, studio_csv, 
 @pytest.mark.parametrize("name", list(vc.DATASETS))
 def test_the_choice_beats_the_seasonal_naive_on_every_bundled_series(name):
     series = vc.load_dataset(name)
-    config = ForecastConfig(models=("linear", "relu:10"), lags=(28, 56), train=dataclasses.replace(FORECAST_TRAINING, n_epochs=30, n_seeds=2),
+    config = ForecastConfig(models=("linear", "relu:10"), lags=(28, 56),
+                            train=dataclasses.replace(FORECAST_TRAINING, n_epochs=30, n_seeds=2),
                             days=1, workers=2)
     history, test = backtest_periods(series, dataset=vc.DATASETS[name])
     run = run_backtest(series, config, history, test, with_classical=False)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import viewcast as vc
-from viewcast.runs import load_run, save_run, train_run
+from viewcast.core.runs import load_run, save_run, train_run
 
 TRAIN = ("2020-01-01", "2020-12-31")
 QUICK = vc.TrainConfig(n_epochs=3, n_seeds=2)
@@ -41,7 +41,7 @@ def test_linear_weights_are_reported_in_views(weekly_series):
     direct = f.intercept_ + (f.coef_ * X).sum(axis=1)  # y = b + Σ w_j x_j with b, w in views
     np.testing.assert_allclose(f.predict_windows(X)[:, 0], direct, rtol=1e-5)
     with pytest.raises(AttributeError, match="linear model"):
-        vc.Forecaster("relu:4", training=QUICK).fit(weekly_series, TRAIN).coef_
+        _ = vc.Forecaster("relu:4", training=QUICK).fit(weekly_series, TRAIN).coef_
 
 
 def test_predict_is_for_the_day_after_the_data(weekly_series):

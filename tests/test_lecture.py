@@ -5,12 +5,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from viewcast import lecture
-from viewcast.cli import main
-from viewcast.config import DataConfig, SplitConfig
-from viewcast.data import get_dataset
-from viewcast.features import make_split, make_windows, shared_days
-from viewcast.runs import load_series
+from viewcast.cli.main import main
+from viewcast.core.config import DataConfig, SplitConfig
+from viewcast.core.data import get_dataset, load_series
+from viewcast.core.features import make_split, make_windows, shared_days
+from viewcast.lecture import run as lecture
+from viewcast.lecture import tables
+from viewcast.lecture.experiment import run_experiments
+from viewcast.lecture.folder import FILES as LECTURE_FILES
 
 FAST = ["--epochs", "2", "--seeds", "2", "--quiet", "--workers", "1"]
 GAPS = ("2020-06-15", "2021-03-10")  # one missing day in training, one in the test year
@@ -52,7 +54,7 @@ def test_rows_of_a_shared_table_are_trained_and_scored_on_the_same_days(views_cs
     config = lecture.LectureConfig(data=DataConfig(dataset=None, path=str(path)))
     split = make_split(series, config.split, None)
     phases = {"test": {"train": split.train, "test": split.test}}
-    fits = lecture._plan(series, False, lecture.TABLES, phases)
+    fits = tables.plan(series, False, tables.TABLES, phases)
     shared = [fit for fit in fits.values() if fit.shared]
     assert {fit.row.n_lags for fit in shared} == {1, 7, 28, 56}
     for name in ("train", "test"):
@@ -67,7 +69,7 @@ def test_lecture_on_a_csv_writes_every_table(views_csv, tmp_path, capsys):
     out = tmp_path / "lecture"
     code, text, err = run_cli(capsys, "lecture", "--data", str(path), "--out", str(out), *FAST)
     assert code == 0, err
-    assert sorted(p.name for p in out.iterdir()) == sorted(lecture.FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted(LECTURE_FILES)
     results = json.loads((out / "results.json").read_text())
 
     assert results["seeds"] == [0, 1] and results["training"]["n_epochs"] == 2
@@ -76,7 +78,7 @@ def test_lecture_on_a_csv_writes_every_table(views_csv, tmp_path, capsys):
     assert results["periods"]["selection_train"]["end"] == "2020-01-01"
     assert list(results["tables"]) == ["one_day", "lags", "width", "depth"]
     for key, table in results["tables"].items():
-        spec = next(t for t in lecture.TABLES if t.key == key)
+        spec = next(t for t in tables.TABLES if t.key == key)
         assert [(r["spec"], r["n_lags"]) for r in table["rows"]] == [(r.spec, r.n_lags) for r in spec.rows]
         assert len(table["diagnosis"]) == sum(len(chain) - 1 for chain in spec.chains)
         assert [b["label"] for b in table["baselines"]] == ["baseline: same as yesterday", "baseline: same as 7 days ago"]
@@ -168,14 +170,14 @@ def _row(label, train, test, std=1.0):
 
 def test_an_optimization_failure_is_found_past_a_row_in_between():
     rows = [_row("linear", 300, 400), _row("relu:10", 250, 390), _row("relu:100", 320, 380)]
-    verdicts = lecture._diagnose((0, 1, 2), rows)
+    verdicts = tables._diagnose((0, 1, 2), rows)
     pairs = [(v.smaller, v.bigger, v.kind) for v in verdicts]
     assert pairs == [
         ("linear", "relu:10", "better"),
         ("linear", "relu:100", "optimization failure"),  # not next to each other, still reported
         ("relu:10", "relu:100", "optimization failure"),
     ]
-    assert [v.kind for v in lecture._diagnose((0, 1, 2), rows[:2] + [_row("relu:100", 240, 395)])] == ["better", "overfitting"]
+    assert [v.kind for v in tables._diagnose((0, 1, 2), rows[:2] + [_row("relu:100", 240, 395)])] == ["better", "overfitting"]
 
 
 def test_one_table_runs_alone_without_selection(views_csv, tmp_path, capsys):
@@ -247,10 +249,10 @@ def test_on_wiki_r_more_days_and_more_layers_fit_the_training_data_better():
     """The lecture's two training-loss trends, with its own settings (2 seeds, no selection)."""
     series = load_series(DataConfig())[0]
     split = make_split(series, SplitConfig(), get_dataset("wiki-r"))
-    chosen = tuple(t for t in lecture.TABLES if t.key in ("lags", "depth"))
-    fits = lecture._plan(series, False, chosen, {"test": {"train": split.train, "test": split.test}})
-    config = lecture.LectureConfig(train=dataclasses.replace(lecture.LECTURE_TRAINING, n_seeds=2))
-    results = lecture._train_all(fits, config, progress=False)[0]
+    chosen = tuple(t for t in tables.TABLES if t.key in ("lags", "depth"))
+    fits = tables.plan(series, False, chosen, {"test": {"train": split.train, "test": split.test}})
+    train = dataclasses.replace(lecture.LECTURE_TRAINING, n_seeds=2)
+    results = run_experiments({"tables": tables.Tables(fits, train)})["tables"][0]
     loss = {(spec, n_lags): r["train"]["mean"] for (_, spec, n_lags, _), r in results.items()}
 
     lags = [loss[("linear", n)] for n in (1, 7, 28, 56)]

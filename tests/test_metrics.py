@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from viewcast import losses, metrics
+from viewcast.core import losses, metrics
 
 
 def test_metrics_on_known_values():

@@ -2,8 +2,8 @@ import pytest
 import torch
 
 import viewcast as vc
-from viewcast.losses import mae, mse
-from viewcast.models import ModelSpec, StackedMLP, parse_spec
+from viewcast.core.losses import mae, mse
+from viewcast.core.models import ModelSpec, StackedMLP, parse_spec
 
 
 @pytest.mark.parametrize(

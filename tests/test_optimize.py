@@ -3,8 +3,9 @@ import pytest
 import torch
 
 import viewcast as vc
-from viewcast.models import StackedMLP, parse_spec
-from viewcast.optimize import least_squares, make_scheduler, train_stack
+from viewcast.core import losses
+from viewcast.core.models import StackedMLP, parse_spec
+from viewcast.core.optimize import least_squares, make_scheduler, train_stack
 
 
 @pytest.fixture
@@ -106,7 +107,7 @@ def test_early_stopping_keeps_each_models_best_weights(regression):
     X, y = regression
     model, history = fit("relu:32x2", [0, 1], X, y, lr=0.05, n_epochs=60, patience=3)
     n_val = len(y) // 5
-    final_val = vc.losses.mae(model(X[:n_val]), y[:n_val]).detach().numpy()
+    final_val = losses.mae(model(X[:n_val]), y[:n_val]).detach().numpy()
     np.testing.assert_allclose(final_val, np.nanmin(history.val, axis=0), rtol=1e-5)
     np.testing.assert_array_equal(history.best_epoch, np.nanargmin(history.val, axis=0) + 1)
 
@@ -123,7 +124,7 @@ def test_gradient_descent_reaches_the_least_squares_optimum(regression):
     X_train, y_train = X[len(y) // 5 :], y[len(y) // 5 :]  # what `fit` trains on
     w, b = least_squares(X_train.numpy(), y_train.numpy())
     np.testing.assert_allclose(w, [2.0, -1.0], atol=0.1)  # the truth, up to noise
-    gd_loss = vc.losses.mse(model(X_train), y_train).item()
+    gd_loss = losses.mse(model(X_train), y_train).item()
     exact_loss = float(np.mean((X_train.numpy() @ w + b - y_train.numpy()) ** 2))
     assert gd_loss == pytest.approx(exact_loss, rel=1e-4)
 

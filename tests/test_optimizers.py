@@ -6,12 +6,12 @@ import json
 import numpy as np
 import pytest
 
-from viewcast.cli import main
-from viewcast.data import load_dataset
-from viewcast.features import make_split
-from viewcast.config import SplitConfig
-from viewcast.optimizers import OptimizersConfig, plan, rates, walk
-from viewcast.surface import exact_optimum
+from viewcast.cli.main import main
+from viewcast.core.config import SplitConfig
+from viewcast.core.data import load_dataset
+from viewcast.core.features import make_split
+from viewcast.lecture.optimizers import OptimizersConfig, plan, rates, walk
+from viewcast.lecture.surface import exact_optimum
 
 
 def test_every_rule_walks_to_the_least_squares_optimum():

@@ -4,8 +4,8 @@ import pytest
 from matplotlib.container import BarContainer
 from matplotlib.contour import ContourSet
 
-from viewcast import plots
-from viewcast.surface import descend, exact_optimum, loss_grid
+from viewcast.lecture.surface import descend, exact_optimum, loss_grid
+from viewcast.reporting import plots
 
 
 @pytest.fixture
@@ -86,10 +86,12 @@ def test_real_vs_predicted_is_red_and_blue_with_weekends_and_periods(tmp_path):
 TABLE = {
     "title": "Depth",
     "rows": [
-        {"label": "relu:100 on 56 days", "train": {"mean": 100, "std": 5}, "test": {"mean": 300, "std": 10}, "lecture": {"train": 280, "test": 430}},
+        {"label": "relu:100 on 56 days", "train": {"mean": 100, "std": 5}, "test": {"mean": 300, "std": 10},
+         "lecture": {"train": 280, "test": 430}},
         {"label": "relu:100x2 on 56 days", "train": {"mean": 60, "std": 4}, "test": {"mean": 320, "std": 12}, "lecture": None},
     ],
-    "baselines": [{"label": "baseline: same as 7 days ago", "test": {"mae": 380}}, {"label": "baseline: same as yesterday", "test": {"mae": 500}}],
+    "baselines": [{"label": "baseline: same as 7 days ago", "test": {"mae": 380}},
+                  {"label": "baseline: same as yesterday", "test": {"mae": 500}}],
 }
 
 

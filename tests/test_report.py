@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from viewcast import forecaster, lecture, surface
-from viewcast.cli import main
+from viewcast.cli.main import main
+from viewcast.core import forecaster
+from viewcast.lecture import surface
+from viewcast.lecture.folder import FILES as LECTURE_FILES
 
 TITLES = [
     "1. The error surface",
@@ -45,7 +47,7 @@ def sections(html: str) -> list[str]:
 
 
 def test_lecture_writes_every_file_and_a_report_with_every_section(lecture_dir):
-    assert sorted(p.name for p in lecture_dir.iterdir()) == sorted(lecture.FILES)
+    assert sorted(p.name for p in lecture_dir.iterdir()) == sorted(LECTURE_FILES)
     html = (lecture_dir / "report.html").read_text()
     assert sections(html) == TITLES
     images = IMAGE.findall(html)

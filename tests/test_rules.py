@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from viewcast.optimize import OPTIMIZERS
-from viewcast.rules import ALPHA, EPS, MOMENTUM, RULES
+from viewcast.core.optimize import OPTIMIZERS
+from viewcast.lecture.rules import ALPHA, EPS, MOMENTUM, RULES
 
 GRADIENTS = [2.0, -1.0, 4.0, 0.5, -3.0]  # scripted: θ does not change them
 THETA_0, LR = 1.0, 0.1

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from viewcast import surface
-from viewcast.surface import descend, exact_optimum, loss_grid
+from viewcast.lecture import surface
+from viewcast.lecture.surface import descend, exact_optimum, loss_grid
 
 
 @pytest.fixture

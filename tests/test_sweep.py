@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 import viewcast as vc
-from viewcast.cli import main
-from viewcast.config import DataConfig, TrainConfig
-from viewcast.parallel import Job, run_jobs
-from viewcast.sweep import SweepConfig, plan_groups, run_sweep
+from viewcast.cli.main import main
+from viewcast.core.config import DataConfig, TrainConfig
+from viewcast.engine.parallel import Job, run_jobs
+from viewcast.lecture.sweep import SweepConfig, plan_groups, run_sweep
 
 
 @pytest.fixture
@@ -203,8 +203,8 @@ def test_a_sweep_file_that_is_a_folder_gets_one_line(views_csv, tmp_path, capsys
 
 
 def test_time_series_folds_never_train_on_the_future():
-    from viewcast.features import Period
-    from viewcast.selection import folds
+    from viewcast.core.features import Period
+    from viewcast.core.selection import folds
 
     period = Period.of("2011-01-01", "2014-12-31")
     parts = folds(period, 3)

@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from viewcast.cli import main
-from viewcast.data import load_dataset
-from viewcast.features import Period, make_windows
+from viewcast.cli.main import main
+from viewcast.core.data import load_dataset
+from viewcast.core.features import Period, make_windows
 
 pytestmark = pytest.mark.slow
 

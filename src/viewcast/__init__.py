@@ -1,39 +1,35 @@
 """viewcast: find the function that predicts tomorrow's views, in the lecture's three steps.
 
-    step 0  data.py       load_dataset, load_csv
-            features.py   lag windows x₁..x_k, the date split, the scaler
-    step 1  models.py     linear, sigmoid / ReLU layers, deep nets (as stacks of K models)
-    step 2  losses.py     MAE, MSE (training); metrics.py for evaluation in views
-    step 3  optimize.py   gradient descent with torch.optim, mini-batches, schedules
-            forecaster.py the three steps as one estimator: Forecaster.fit / predict
-            runs.py       train, measure and save a run folder; cli.py, the command
-            lecture.py    the lecture's tables, model selection; diagnosis.py, its general guide
-            sweep.py      a grid of configurations, stacked, ranked by validation
-    use     inputs.py     what a model sees: plain views, log, level-scaled windows, the weekday
-            forecast.py   choose by validation, retrain, forecast the next days; intervals.py
-            backtest.py   the same procedure scored on later days, vs baselines and classical.py
-    failing critical.py   gradient and Hessian at trained weights: minimum, saddle, kink (diagnose_run)
-            rules.py      the lecture's update rules by hand; optimizers.py, five optimizers side by side
-            doctor.py     the general guide walked on a lecture folder; classify.py, softmax and cross-entropy
-    pictures surface.py   the error surface and gradient-descent paths; mismatch.py, a changed world
-            plots.py      every figure (the only module that imports matplotlib)
-            report.py     report.html from a saved lecture folder
+The package is in layers; each imports only the layers below it (tests/test_layout.py checks it):
+
+    cli/          the `viewcast` command: options, one library call per command, files written
+    reporting/    terminal text, figures (the only matplotlib), report.html, the folders that hold them
+    lecture/      the lecture's experiments and the follow-up lectures' tools     | two wings on one floor,
+    forecasting/  a channel's next days: validated choice, intervals, backtest    | neither imports the other
+    core/         step 0 data and windows, step 1 models, step 2 losses, step 3 optimization; the estimator
+    engine/       threads, worker processes, folders written whole
+    errors.py     the errors a user can fix
+
+Each subpackage's docstring lists its modules. The names below are the public surface.
 """
 
-from .config import DataConfig, ModelConfig, RunConfig, SplitConfig, TrainConfig
-from .data import DATASETS, load_csv, load_dataset
+from .core.config import DataConfig, ModelConfig, RunConfig, SplitConfig, TrainConfig
+from .core.data import DATASETS, load_csv, load_dataset
+from .core.features import Period, make_windows
+from .core.forecaster import Forecaster
+from .core.models import parse_spec
+from .core.runs import load_run, save_run, train_run
 from .errors import ConfigError, DataError, NotFittedError, TrainingDiverged, ViewcastError, WorkerDied
-from .features import Period, make_windows
-from .backtest import backtest_periods, run_backtest, save_backtest
-from .classify import run_classification
-from .critical import diagnose_run
-from .optimizers import OptimizersConfig, run_optimizers, save_optimizers
-from .forecast import ForecastConfig, run_forecast, save_forecast
-from .lecture import LectureConfig, LectureRun, lecture_training, load_lecture, run_lecture, save_lecture
-from .forecaster import Forecaster
-from .models import parse_spec
-from .runs import load_run, save_run, train_run
-from .sweep import SweepConfig, SweepRun, run_sweep, save_sweep
+from .forecasting.backtest import backtest_periods, run_backtest
+from .forecasting.forecast import ForecastConfig, run_forecast
+from .lecture.classify import run_classification
+from .lecture.critical import diagnose_run
+from .lecture.folder import load_lecture
+from .lecture.optimizers import OptimizersConfig, run_optimizers
+from .lecture.run import LectureConfig, LectureRun, lecture_training, run_lecture
+from .lecture.sweep import SweepConfig, SweepRun, run_sweep, save_sweep
+from .reporting.lecture_folder import save_lecture
+from .reporting.outputs import save_backtest, save_forecast, save_optimizers
 
 __all__ = [
     "DATASETS",

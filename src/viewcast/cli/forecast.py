@@ -1,0 +1,109 @@
+"""`viewcast forecast` and `backtest`: a validated forecast of the next days, and the same
+procedure scored on days it never trained on."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import click
+
+from ..core.data import load_series
+from ..core.inputs import INPUT_NAMES
+from ..engine.cpu import n_cores
+from ..engine.folders import check_out_dir
+from ..forecasting.backtest import backtest_periods, run_backtest
+from ..forecasting.forecast import FORECAST_TRAINING, ForecastConfig, run_forecast, since
+from ..reporting import forecast_text
+from ..reporting.outputs import BACKTEST_FOLDER, FORECAST_FOLDER, save_backtest, save_forecast
+from .options import (
+    apply_options,
+    data_config,
+    out_option,
+    parse_day,
+    parse_list,
+    quiet_option,
+    source_name,
+    source_options,
+    stamped,
+    workers_option,
+)
+
+DEFAULT = ForecastConfig()
+
+
+def choice_options(command):
+    """What `forecast` and `backtest` choose from, and how the candidates are trained."""
+    options = [
+        source_options,
+        click.option("--models", default=",".join(DEFAULT.models), show_default=True, help="Model specs to choose from, comma-separated."),
+        click.option("--lags", default=",".join(map(str, DEFAULT.lags)), show_default=True, help="Past days as inputs, comma-separated."),
+        click.option("--inputs", default=",".join(DEFAULT.inputs), show_default=True,
+                     help=f"What the models see, comma-separated: {', '.join(INPUT_NAMES)} (plain: the lecture's views)."),
+        click.option("--weekday/--no-weekday", default=DEFAULT.weekday, show_default=True, help="Add the target day's weekday as inputs."),
+        click.option("--seeds", type=click.IntRange(min=1), default=FORECAST_TRAINING.n_seeds, show_default=True,
+                     help="Seeds per network; their forecasts are averaged."),
+        click.option("--epochs", type=click.IntRange(min=1), default=FORECAST_TRAINING.n_epochs, show_default=True),
+        click.option("--coverage", type=float, default=DEFAULT.coverage, show_default=True,
+                     help="The share of days the intervals should hold."),
+        click.option("--train-start", help="Ignore the data before this day, YYYY-MM-DD."),
+        workers_option,
+        click.option("--force", is_flag=True, help="Replace the --out folder if it exists (only a folder of the same kind)."),
+        quiet_option,
+    ]
+    return apply_options(options, command)
+
+
+def _forecast_config(models, lags, inputs, weekday, seeds, epochs, coverage, workers, days) -> ForecastConfig:
+    train = dataclasses.replace(FORECAST_TRAINING, n_seeds=seeds, n_epochs=epochs)
+    return ForecastConfig(
+        models=tuple(parse_list(str, models)), lags=tuple(parse_list(int, lags)), inputs=tuple(parse_list(str, inputs)),
+        weekday=weekday, train=train, days=days, coverage=coverage, workers=workers or n_cores(),
+    )
+
+
+@click.command(name="forecast")
+@choice_options
+@click.option("--days", type=int, default=DEFAULT.days, show_default=True, help="How many days to forecast.")
+@out_option("Folder for forecast.csv, the plot and the summary (default: runs/forecast-<data>-<time>).")
+def forecast_command(dataset, path, date_col, value_col, date_format, models, lags, inputs, weekday, seeds, epochs, coverage,
+                     train_start, workers, force, quiet, days, out):
+    """Forecast the next days: choose a model by validation, retrain it on all the data."""
+    config = _forecast_config(models, lags, inputs, weekday, seeds, epochs, coverage, workers, days)
+    data = data_config(dataset, path, date_col, value_col, date_format)
+    series, _ = load_series(data)
+    if train_start is not None:
+        series = since(series, parse_day(train_start, "--train-start"))
+    out = out or stamped(f"forecast-{source_name(data)}")
+    check_out_dir(out, force, FORECAST_FOLDER)
+    run = run_forecast(series, config, data.source, progress=not quiet)
+    click.echo(forecast_text.forecast_report(run))
+    save_forecast(run, out, force)
+    saved = "forecast.csv, forecast.png, validation.csv and summary.txt"
+    click.echo(f"\nwall time {run.summary['wall_time_s']:.0f} s; saved {saved} in {out}/")
+
+
+@click.command(name="backtest")
+@choice_options
+@click.option("--start", help="First test day, YYYY-MM-DD (default: the dataset's test year, else the last year of the data).")
+@click.option("--end", help="Last test day (default: the dataset's, else the last day of the data).")
+@click.option("--horizon", type=int, default=1, show_default=True, help="Score forecasts 1..N days ahead.")
+@click.option("--classical/--no-classical", default=True, show_default=True,
+              help="Compare with statsforecast's AutoETS and AutoARIMA when installed.")
+@out_option("Folder for the scores, the forecasts and the summary (default: runs/backtest-<data>-<time>).")
+def backtest_command(dataset, path, date_col, value_col, date_format, models, lags, inputs, weekday, seeds, epochs, coverage,
+                     train_start, workers, force, quiet, start, end, horizon, classical, out):
+    """Score the whole forecast procedure on days it never trained on, against the baselines."""
+    config = _forecast_config(models, lags, inputs, weekday, seeds, epochs, coverage, workers, horizon)
+    data = data_config(dataset, path, date_col, value_col, date_format)
+    series, bundled = load_series(data)
+    for value, option in ((start, "--start"), (end, "--end"), (train_start, "--train-start")):
+        if value is not None:
+            parse_day(value, option)
+    history, test = backtest_periods(series, start, end, train_start, bundled)
+    out = out or stamped(f"backtest-{source_name(data)}")
+    check_out_dir(out, force, BACKTEST_FOLDER)
+    run = run_backtest(series, config, history, test, data.source, with_classical=classical, progress=not quiet)
+    click.echo(forecast_text.backtest_report(run))
+    save_backtest(run, out, force)
+    saved = "backtest.csv, predictions.csv, backtest.png and summary.txt"
+    click.echo(f"\nwall time {run.summary['wall_time_s']:.0f} s; saved {saved} in {out}/")

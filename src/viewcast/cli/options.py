@@ -1,0 +1,123 @@
+"""Every option that more than one command takes, defined once, and the small parsers they need.
+
+A command lists what it takes with decorators: `@source_options` (a bundled dataset or a CSV),
+`@period_options`, `@workers_option`, `@quiet_option`, `@force_option("a lecture folder")`...
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from ..core.config import DataConfig
+from ..errors import ConfigError
+
+
+def apply_options(options, command):
+    return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
+
+
+def data_options(command):
+    """Where a CSV's columns and dates are (for --data)."""
+    options = [
+        click.option("--data", "path", type=click.Path(path_type=Path), help="Your daily CSV file."),
+        click.option("--date-col", help="Name of the date column (default: found by name: ds, date, Date...)."),
+        click.option("--value-col", help="Name of the value column (default: found by name: y, views, Views...)."),
+        click.option("--date-format", help="strftime format of the dates, e.g. %d/%m/%Y (default: ISO, 2024-01-31)."),
+    ]
+    return apply_options(options, command)
+
+
+dataset_option = click.option("--dataset", help="A bundled dataset (see `viewcast datasets`). Default: wiki-r.")
+
+
+def source_options(command):
+    """Where the series comes from: a bundled dataset, or --data with its columns."""
+    return apply_options([dataset_option, data_options], command)
+
+
+fill_gaps_option = click.option(
+    "--fill-gaps", is_flag=True, help="Fill missing days by interpolation instead of leaving out the examples that touch them."
+)
+
+
+def period_options(command):
+    """The training and test periods, by target day."""
+    options = [
+        click.option("--train-start", help="First training day, YYYY-MM-DD (default: the dataset's)."),
+        click.option("--train-end", help="Last training day."),
+        click.option("--test-start", help="First test day."),
+        click.option("--test-end", help="Last test day."),
+    ]
+    return apply_options(options, command)
+
+
+workers_option = click.option(
+    "--workers", type=click.IntRange(min=1),
+    help="Processes that train side by side, one thread each (default: one per core; 1 trains in this process).",
+)
+seed_option = click.option("--seed", type=int, default=0, show_default=True, help="The first seed.")
+device_option = click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
+quiet_option = click.option("--quiet", is_flag=True, help="No progress bar.")
+
+
+def force_option(what: str = ""):
+    """--force, which replaces only what `what` names (a folder of the command's own kind)."""
+    only = f" (only {what})" if what else ""
+    return click.option("--force", is_flag=True, help=f"Replace the folder if it exists{only}.")
+
+
+def out_option(help: str):
+    return click.option("--out", type=click.Path(path_type=Path), help=help)
+
+
+def json_out_options(command):
+    """--out FILE.json and --force, for the commands that print numbers and may also keep them."""
+    options = [
+        out_option("Also write the numbers to this JSON file."),
+        click.option("--force", is_flag=True, help="Replace --out if it exists."),
+    ]
+    return apply_options(options, command)
+
+
+def data_config(dataset, path, date_col, value_col, date_format, fill_gaps=False) -> DataConfig:
+    """The `DataConfig` of the source options: --dataset or --data, not both (default: wiki-r)."""
+    if dataset and path:
+        raise click.UsageError("give --dataset or --data, not both")
+    return DataConfig(
+        dataset=None if path else (dataset or "wiki-r"),
+        path=str(path) if path else None,
+        date_col=date_col,
+        value_col=value_col,
+        date_format=date_format,
+        fill_gaps=fill_gaps,
+    )
+
+
+def source_name(data: DataConfig) -> str:
+    return data.dataset or Path(data.path).stem
+
+
+def stamped(name: str) -> Path:
+    """runs/<name>-<date>-<time>: a new folder for each run."""
+    return Path("runs") / f"{name}-{datetime.now():%Y%m%d-%H%M%S}"
+
+
+def parse_list(kind, text):
+    """'a,b,c' -> [kind(a), kind(b), kind(c)], with a usage error naming the bad item."""
+    try:
+        return [kind(item.strip()) for item in str(text).split(",") if item.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a comma-separated list of {kind.__name__} values") from None
+
+
+def parse_day(text: str, option: str) -> pd.Timestamp:
+    """A YYYY-MM-DD option as a Timestamp, or a one-line error naming the option."""
+    try:
+        return pd.Timestamp(datetime.strptime(text, "%Y-%m-%d"))
+    except ValueError:
+        raise ConfigError(f"{option} must be a day written YYYY-MM-DD; got {text!r}") from None

@@ -1,0 +1,104 @@
+"""Output folders: checked before any work starts, written whole or not at all.
+
+A folder is built beside its final name and renamed into place, so a reader never
+sees half of one; an existing folder is replaced only when asked (`force`), and only
+if it holds nothing but the files of its own kind (a run folder, a lecture folder).
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ConfigError
+
+
+@dataclass(frozen=True)
+class FolderKind:
+    """What a kind of output folder holds: `files` it may hold, `required` ones it always has."""
+
+    name: str
+    files: tuple[str, ...]
+    required: tuple[str, ...]
+
+    def is_one(self, contents: set[str]) -> bool:
+        return contents <= set(self.files) and set(self.required) <= contents
+
+
+def check_out_dir(out: Path, force: bool, kind: FolderKind) -> None:
+    """Fail early, before any training, if writing `out` would lose something.
+
+    `force` replaces only a folder that holds nothing but `kind`'s own files.
+    """
+    out = Path(out)
+    if out.is_symlink():
+        raise ConfigError(f"{out} is a symbolic link; give the folder's real path")
+    if Path.cwd().resolve().is_relative_to(out.resolve()):
+        raise ConfigError(f"{out} is the current folder or holds it; choose a new folder for --out")
+    _check_parents(out)
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise ConfigError(f"{out} exists and is a file; choose another --out")
+    contents = {p.name for p in out.iterdir()}
+    if not contents:
+        return
+    if not force:
+        raise ConfigError(f"{out} already exists; choose another --out, or add --force to replace it")
+    if not kind.is_one(contents):
+        raise ConfigError(
+            f"{out} is not a {kind.name} (it holds other files); --force only replaces a {kind.name}"
+        )
+
+
+def write_folder(out: Path, writers: dict[str, Callable[[Path], None]], kind: FolderKind, force: bool = False) -> Path:
+    """Write the folder `out`: `writers[name](path)` writes the file `name`. Returns `out`.
+
+    The files are written to a folder beside `out`, which is then renamed: a replaced
+    folder is removed only once the new one is in place.
+    """
+    out = Path(out)
+    check_out_dir(out, force, kind)
+    tag = uuid.uuid4().hex[:8]
+    staging, old = out.with_name(f".{out.name}.new-{tag}"), out.with_name(f".{out.name}.old-{tag}")
+    try:
+        staging.mkdir(parents=True)
+        for name, write in writers.items():
+            write(staging / name)
+        if out.exists():
+            out.rename(old)
+        staging.rename(out)
+    except OSError as err:
+        if old.exists() and not out.exists():
+            old.rename(out)  # put the previous folder back
+        raise ConfigError(f"cannot write the folder {out}: {err.strerror or err}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+    return out
+
+
+def write_atomic(path: Path, content: bytes) -> Path:
+    """Write one file whole or not at all: to a temporary file beside it, then renamed (making its folder)."""
+    path = Path(path)
+    _check_parents(path)
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder; give a file name")
+    temporary = path.with_name(f".{path.name}.new-{uuid.uuid4().hex[:8]}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(content)
+        temporary.replace(path)
+    except OSError as err:
+        temporary.unlink(missing_ok=True)
+        raise ConfigError(f"cannot write {path}: {err.strerror or err}") from None
+    return path
+
+
+def _check_parents(path: Path) -> None:
+    for parent in path.parents:
+        if parent.exists() and not parent.is_dir():
+            raise ConfigError(f"{parent} is a file, so {path} cannot be made; choose another path")

@@ -1,0 +1,151 @@
+"""Many trainings at once: one worker process per core, each with one thread.
+
+A sweep (or the lecture's tables) trains dozens of small stacks. One stack at a
+time cannot keep two cores busy: a small model's matrix products are too small to
+split between threads. Two processes of one thread each, each training its own
+stacks, keep both busy (`benchmarks/speed.py` measures it). The standard library's
+`ProcessPoolExecutor` runs them; this module adds what training needs: the largest
+jobs first (so no core waits alone at the end), one progress bar over all of them
+fed by every worker's epochs, the results in the order of the jobs, and a stop of
+every worker at once on the first error or Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import warnings
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from tqdm.auto import tqdm
+
+from ..errors import WorkerDied
+from . import cpu
+
+
+@dataclass
+class Job:
+    """`function(*args, on_epoch=...)` to run; `cost` (any unit) for scheduling and the bar.
+
+    `function` must be importable by name (a module-level function), and it calls
+    `on_epoch(epoch)` after each of its `n_epochs` epochs.
+    """
+
+    function: Callable
+    args: tuple
+    cost: float
+    n_epochs: int
+    label: str = ""
+
+
+def usable_workers(wanted: int, n_jobs: int, device: str = "cpu") -> int:
+    """How many worker processes `run_jobs` will use for `n_jobs` jobs: `wanted`, but never
+    more than the jobs, and 1 (this process) on a GPU, or where workers cannot start because
+    there is no main script to import (code piped to `python -`)."""
+    if cpu.resolve_device(device).type == "cuda":
+        return 1
+    workers = max(1, min(wanted, n_jobs))
+    if workers > 1 and not _main_is_importable():
+        warnings.warn("worker processes need the main script as a file; training in this process instead", RuntimeWarning, stacklevel=3)
+        return 1
+    return workers
+
+
+def run_jobs(jobs: list[Job], workers: int = 1, progress: bool = False, desc: str = "training") -> list:
+    """Run every job and return their results in the jobs' order.
+
+    With `workers` > 1 (see `usable_workers`), in that many worker processes of one thread
+    each; else here, in this process. The first error raised by a job stops the others at
+    once and is raised; a worker that dies (killed, out of memory) raises `WorkerDied`.
+
+    Worker processes start by importing the main module again (Python's `spawn`), so a
+    script that asks for workers must make its calls under `if __name__ == "__main__":`.
+    """
+    workers = usable_workers(workers, len(jobs))
+    bar_format = "{desc} {percentage:3.0f}%|{bar}| {elapsed} elapsed, {remaining} left {postfix}"
+    with tqdm(total=sum(job.cost for job in jobs), desc=desc, bar_format=bar_format,
+              disable=None if progress else True) as bar:
+        if workers == 1:
+            return [_run_here(job, bar) for job in jobs]
+        return _run_in_workers(jobs, workers, bar)
+
+
+def _main_is_importable() -> bool:
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    return main_file is None or os.path.exists(main_file)
+
+
+def _run_here(job: Job, bar) -> object:
+    bar.set_postfix_str(job.label)
+    step = job.cost / job.n_epochs
+    return job.function(*job.args, on_epoch=lambda epoch: bar.update(step))
+
+
+def _run_in_workers(jobs: list[Job], workers: int, bar) -> list:
+    context = multiprocessing.get_context("spawn")  # fork is unsafe once PyTorch's threads have started
+    epochs_done = context.RawArray("i", len(jobs))  # per job, written only by the worker running it
+    shown = [0] * len(jobs)
+    order = sorted(range(len(jobs)), key=lambda i: -jobs[i].cost)  # the largest first
+    results: list = [None] * len(jobs)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(epochs_done,)) as pool:
+        futures = {pool.submit(_work, i, jobs[i].function, jobs[i].args): i for i in order}
+        try:
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                _show_progress(epochs_done, shown, jobs, bar)
+                for future in done:
+                    results[futures[future]] = pickle.loads(future.result())  # raises the job's error, if any
+        except BrokenProcessPool:
+            _stop(pool)
+            raise WorkerDied(
+                "a worker process stopped unexpectedly (killed, or out of memory?); "
+                "nothing was saved: run again, with --workers 1 to train in one process"
+            ) from None
+        except BaseException:  # a job's error, or Ctrl-C: stop every worker at once
+            _stop(pool)
+            raise
+    return results
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel the jobs not started and end the running ones now, not when they finish."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)  # (which forgets the processes)
+    for process in processes:
+        process.terminate()
+
+
+def _show_progress(epochs_done, shown: list[int], jobs: list[Job], bar) -> None:
+    """Move the bar by the epochs the workers finished since the last look."""
+    for i, job in enumerate(jobs):
+        new = epochs_done[i] - shown[i]
+        if new > 0:
+            shown[i] += new
+            bar.set_postfix_str(job.label, refresh=False)
+            bar.update(new * job.cost / job.n_epochs)
+
+
+_epochs_done = None
+
+
+def _start_worker(epochs_done) -> None:
+    global _epochs_done
+    _epochs_done = epochs_done
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+    cpu.limit_threads(1)
+    cpu.keep_freed_memory()
+
+
+def _work(index: int, function: Callable, args: tuple) -> bytes:
+    def on_epoch(epoch: int) -> None:
+        _epochs_done[index] = epoch
+
+    result = function(*args, on_epoch=on_epoch)
+    return pickle.dumps(result)  # plain bytes: no shared-memory handles cross the process boundary

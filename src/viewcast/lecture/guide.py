@@ -1,0 +1,106 @@
+"""The lecture's general guide, applied to two rows of a table: a smaller and a bigger model.
+
+The bigger function set contains the smaller one (56 days contain 28; 100 ReLU can
+imitate 10, or a linear function; 4 layers can imitate 3), so:
+
+    bigger model, HIGHER training loss          -> optimization failure (not overfitting:
+                                                   the optimizer missed a better point)
+    training loss falls, test loss rises        -> overfitting
+    training loss falls, test loss falls        -> the bigger model helps
+    training loss falls, test loss flat         -> no gain on unseen data
+    a difference no larger than the seed spread -> neither can be told
+    one seed                                    -> no spread: luck cannot be ruled out
+
+A difference counts only when it is larger than the seed spread: the larger of the
+two rows' standard deviations over seeds. Losses are in views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from ..core.units import k
+
+OPTIMIZATION_FAILURE = "optimization failure"
+OVERFITTING = "overfitting"
+BETTER = "better"
+NO_TEST_GAIN = "no gain on test"
+WITHIN_SPREAD = "within the seed spread"
+ONE_SEED = "one seed"
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss over seeds: its mean, its standard deviation, and how many seeds it is from."""
+
+    mean: float
+    std: float
+    n_seeds: int
+
+    @classmethod
+    def of(cls, summary: dict) -> Loss:
+        """From a summary over seeds (`metrics.over_seeds`)."""
+        return cls(summary["mean"], summary["std"], len(summary["per_seed"]))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the general guide says of `bigger` against `smaller`, and the numbers behind it."""
+
+    smaller: str
+    bigger: str
+    kind: str
+    text: str
+    train_change: float
+    train_spread: float
+    test_change: float
+    test_spread: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def compare(smaller: str, bigger: str, train: tuple[Loss, Loss], test: tuple[Loss, Loss]) -> Verdict:
+    """The verdict on `bigger` vs `smaller`, from their (smaller, bigger) training and test losses.
+
+    >>> compare("relu:100", "relu:100x4", (Loss(280, 5, 3), Loss(100, 5, 3)), (Loss(430, 5, 3), Loss(440, 5, 3))).kind
+    'overfitting'
+    """
+    d_train, s_train = _change(*train)
+    d_test, s_test = _change(*test)
+    numbers = (
+        f"training {k(train[0].mean, 3)} → {k(train[1].mean, 3)}, test {k(test[0].mean, 3)} → {k(test[1].mean, 3)}"
+    )
+    if min(loss.n_seeds for loss in (*train, *test)) < 2:
+        kind = ONE_SEED
+        why = "with one seed there is no spread to tell an effect from luck: train two or more seeds"
+    elif d_train > s_train:
+        kind = OPTIMIZATION_FAILURE
+        why = (
+            f"a higher training loss, though its function set includes that of {smaller}: "
+            "an optimization failure, not overfitting"
+        )
+    elif d_train >= -s_train:
+        kind = WITHIN_SPREAD
+        why = (
+            f"the training losses differ by {abs(d_train):,.1f} views, no more than the seed spread "
+            f"({s_train:,.1f}): neither an optimization failure nor overfitting can be told"
+        )
+    elif d_test > s_test:
+        kind = OVERFITTING
+        why = "better on the training data, worse on unseen data: overfitting"
+    elif d_test < -s_test:
+        kind = BETTER
+        why = "better on both the training data and unseen data"
+    else:
+        kind = NO_TEST_GAIN
+        why = (
+            f"better on the training data, but the test losses differ by {abs(d_test):,.1f} views, "
+            f"no more than the seed spread ({s_test:,.1f}): no gain on unseen data"
+        )
+    return Verdict(smaller, bigger, kind, f"{bigger} vs {smaller}: {why} ({numbers}).", d_train, s_train, d_test, s_test)
+
+
+def _change(smaller: Loss, bigger: Loss) -> tuple[float, float]:
+    """How much the loss rises from smaller to bigger, and the seed spread it is judged against."""
+    return bigger.mean - smaller.mean, max(smaller.std, bigger.std)

@@ -1,0 +1,92 @@
+"""What `viewcast forecast` and `backtest` print (and keep as summary.txt): the validation of
+the candidates, the forecast with its intervals, and every method's scores per horizon."""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from ..core.baselines import BASELINES
+from ..core.units import days, whole
+
+
+def _horizons(n_days: int) -> list[int]:
+    """The horizons a table shows: all up to 7, else 1..7 and the last."""
+    return list(range(1, min(n_days, 7) + 1)) + ([n_days] if n_days > 7 else [])
+
+
+def validation_table(selection, n_days: int, top: int = 12) -> str:
+    """The candidates ranked by validation MAE (mean over the horizons), with each horizon's MAE."""
+    horizons = _horizons(n_days)
+    shown = selection.table[:top] + [row for row in selection.table[top:] if row["model"] in BASELINES]  # always the baselines
+    rows = [
+        [row["label"], *([whole(row["val_mae"])] if n_days > 1 else []),
+         *[whole(row["val_mae_by_horizon"][h - 1]) for h in horizons],
+         "" if row["model"] in BASELINES else whole(row["one_seed_mae"]), "← picked" if i == 0 else ""]
+        for i, row in enumerate(shown)
+    ]
+    headers = ["candidate", *([f"mean 1-{n_days}"] if n_days > 1 else []), *[f"+{h}" for h in horizons], "one seed +1", ""]
+    more = f" (the best {top} of {len(selection.table)}, and the baselines)" if len(selection.table) > top else ""
+    return "\n".join([
+        f"Validation: trained on {selection.train}, every day of {selection.val} forecast from the real past{more}. "
+        "MAE in views, h days ahead (+h); a network's forecast is the mean of its seeds' (one seed: each alone, on average).",
+        "",
+        tabulate(rows, headers=headers, tablefmt="simple", colalign=["left"] + ["right"] * (len(headers) - 2) + ["left"]),
+    ])
+
+
+def forecast_table(frame, coverage: float) -> str:
+    """The forecast, one row per day, with its interval."""
+    rows = [[f"{day} {day:%a}", f"{f:,.0f}", f"{lo:,.0f} .. {hi:,.0f}"]
+            for day, f, lo, hi in zip(frame["date"], frame["forecast"], frame["lower"], frame["upper"])]
+    return tabulate(rows, headers=["day", "forecast", f"{coverage:.0%} interval"], tablefmt="simple", colalign=["left", "right", "right"])
+
+
+def backtest_table(scores: list[dict], n_days: int) -> str:
+    """Every method's MAE, RMSE, MAPE, MASE and interval coverage, one block of rows per horizon shown."""
+    horizons = _horizons(n_days)
+    rows = []
+    for h in horizons:
+        for score in (s for s in scores if s["horizon"] == h):
+            rows.append([score["method"], h, whole(score["mae"]), whole(score["rmse"]), f"{score['mape']:.1f}%",
+                         f"{score['mase']:.3f}", "" if score["coverage"] is None else f"{score['coverage']:.1%}"])
+    headers = ["method", "days ahead", "MAE", "RMSE", "MAPE", "MASE", "coverage"]
+    return tabulate(rows, headers=headers, tablefmt="simple", colalign=["left", "right", "right", "right", "right", "right", "right"])
+
+
+def forecast_report(run) -> str:
+    """What `viewcast forecast` prints and keeps as summary.txt."""
+    summary, data = run.summary, run.summary["data"]
+    n_days = len(run.forecast)
+    return "\n".join([
+        f"Data: {summary['source']}, {data['first']}..{data['last']} ({data['days']:,} days, {data['missing_days']} missing; "
+        "a missing input day is filled from the days before it, never scored).",
+        f"Every network: {summary['candidates']['training']}.",
+        "",
+        validation_table(run.selection, n_days),
+        "",
+        f"Picked: {summary['picked']} (the lowest validation MAE"
+        f"{', averaged over 1..' + str(n_days) + ' days ahead' if n_days > 1 else ''}); "
+        f"retrained on {summary['periods']['final_training']}.",
+        f"Forecast: {days(n_days)} ahead, {summary['method']}; {summary['intervals']}.",
+        "",
+        forecast_table(run.forecast, summary["coverage"]),
+    ])
+
+
+def backtest_report(run) -> str:
+    """What `viewcast backtest` prints and keeps as summary.txt."""
+    summary, periods = run.summary, run.summary["periods"]
+    n_days = max(score["horizon"] for score in run.scores)
+    return "\n".join([
+        f"Backtest on {summary['source']}: history {periods['history']} (validation {periods['validation']}), "
+        f"test {periods['test']} ({summary['test_days']} days with data, never trained on).",
+        f"Every network: {summary['candidates']['training']}.",
+        "",
+        validation_table(run.selection, n_days),
+        "",
+        f"Picked: {summary['picked']}; retrained on {periods['history']}. Every method: {summary['method']}.",
+        f"MAE, RMSE in views; MASE = MAE / {summary['mase_scale']:,.1f} (the seasonal naive's one-day MAE on the history); "
+        f"coverage of the {summary['coverage']:.0%} intervals ({summary['intervals']}). Classical methods: {summary['classical']}.",
+        "",
+        backtest_table(run.scores, n_days),
+    ])

@@ -1,0 +1,92 @@
+"""The folders of `viewcast optimizers`, `forecast` and `backtest`: results, tables and their pictures.
+
+Each folder is written whole or not at all (`engine.folders.write_folder`); its `FolderKind`
+names the files that make it one, so `--force` replaces only a folder of its own kind.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from ..engine.folders import FolderKind, write_folder
+from ..forecasting.backtest import BacktestRun
+from ..forecasting.forecast import ForecastRun, validation_frame
+from ..lecture.optimizers import table as optimizers_table
+from . import forecast_text, plots
+from .guide_sections import optimizer_figures
+
+OPTIMIZERS_FOLDER = FolderKind(
+    "viewcast optimizers folder", ("optimizers.json", "optimizers.csv", "optimizers.png", "optimizers-surface.png"), ("optimizers.json",)
+)
+
+
+def save_optimizers(results: dict, out, force: bool = False):
+    """Write the results, the table and both charts into the folder `out`, whole or not at all."""
+    figures = optimizer_figures(results)
+    writers = {
+        "optimizers.json": lambda path: path.write_text(json.dumps(results) + "\n"),
+        "optimizers.csv": lambda path: optimizers_table(results).to_csv(path, index=False),
+        "optimizers.png": lambda path: path.write_bytes(plots.png(figures["optimizers.png"])),
+        "optimizers-surface.png": lambda path: path.write_bytes(plots.png(figures["optimizers-surface.png"])),
+    }
+    return write_folder(out, writers, OPTIMIZERS_FOLDER, force)
+
+
+FORECAST_FOLDER = FolderKind(
+    "viewcast forecast folder",
+    ("forecast.csv", "forecast.png", "validation.csv", "summary.txt", "forecast.json"),
+    ("forecast.csv", "forecast.json"),
+)
+
+
+def save_forecast(run: ForecastRun, out, force: bool = False):
+    """Write the forecast folder: forecast.csv (date, forecast, lower, upper), forecast.png,
+    validation.csv (the candidates), summary.txt (what was printed), forecast.json."""
+    def picture(path):
+        fig, (ax,) = plots.panels(1, (9, 3.5))
+        frame = run.forecast
+        plots.forecast_band(run.recent, frame["date"], frame["forecast"], frame["lower"], frame["upper"],
+                            run.summary["coverage"], f"{run.summary['source']}: {run.summary['picked']}", ax)
+        path.write_bytes(plots.png(fig))
+
+    record = run.summary | {"forecast": run.forecast.astype({"date": str}).to_dict("records"), "validation": run.selection.table}
+    writers = {
+        "forecast.csv": lambda path: run.forecast.to_csv(path, index=False),
+        "forecast.png": picture,
+        "validation.csv": lambda path: validation_frame(run.selection).to_csv(path, index=False),
+        "summary.txt": lambda path: path.write_text(forecast_text.forecast_report(run) + "\n"),
+        "forecast.json": lambda path: path.write_text(json.dumps(record, indent=2) + "\n"),
+    }
+    return write_folder(out, writers, FORECAST_FOLDER, force)
+
+
+BACKTEST_FOLDER = FolderKind(
+    "viewcast backtest folder",
+    ("backtest.csv", "predictions.csv", "validation.csv", "backtest.png", "summary.txt", "backtest.json"),
+    ("backtest.csv", "backtest.json"),
+)
+
+
+def save_backtest(run: BacktestRun, out, force: bool = False):
+    """Write the backtest folder: backtest.csv (every method's scores per horizon), predictions.csv
+    (every forecast), validation.csv, backtest.png (the pick one day ahead), summary.txt, backtest.json."""
+    def picture(path):
+        fig, (ax,) = plots.panels(1, (10, 3.5))
+        mine = run.predictions[(run.predictions["method"] == run.scores[0]["method"]) & (run.predictions["horizon"] == 1)]
+        dates = pd.DatetimeIndex(mine["date"])
+        plots.forecast_band(pd.Series(mine["actual"].to_numpy(), index=dates), dates, mine["forecast"], mine["lower"],
+                            mine["upper"], run.summary["coverage"], f"{run.summary['source']}, 1 day ahead: {run.scores[0]['method']}", ax)
+        path.write_bytes(plots.png(fig))
+
+    writers = {
+        "backtest.csv": lambda path: pd.DataFrame(run.scores).round(4).to_csv(path, index=False),
+        "predictions.csv": lambda path: run.predictions.to_csv(path, index=False),
+        "validation.csv": lambda path: validation_frame(run.selection).to_csv(path, index=False),
+        "backtest.png": picture,
+        "summary.txt": lambda path: path.write_text(forecast_text.backtest_report(run) + "\n"),
+        "backtest.json": lambda path: path.write_text(
+            json.dumps(run.summary | {"scores": run.scores, "validation": run.selection.table}, indent=2) + "\n"),
+    }
+    return write_folder(out, writers, BACKTEST_FOLDER, force)

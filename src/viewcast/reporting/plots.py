@@ -1,0 +1,295 @@
+"""The lecture's pictures. The only module that imports matplotlib.
+
+Each function takes data (arrays, or what `surface` computed) and an optional `ax`,
+draws on it, and returns the axes, so figures can be combined or saved by the caller:
+
+    >>> from viewcast.lecture.surface import loss_grid
+    >>> x = np.array([1.0, 2.0, 3.0]); y = 2 * x + 1
+    >>> w, b = np.linspace(0, 4, 5), np.linspace(-1, 3, 5)
+    >>> fig, ax = plt.subplots()
+    >>> error_surface(w, b, loss_grid(x, y, w, b), exact=(2.0, 1.0), ax=ax) is ax
+    True
+    >>> png(fig)[:4]
+    b'\x89PNG'
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+import matplotlib.ticker
+
+matplotlib.use("Agg")  # files only: no screen is needed, none is opened
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from ..core.units import PERIOD_NAMES  # noqa: E402
+from ..lecture.surface import Path  # noqa: E402
+
+
+def panels(n: int, figsize: tuple[float, float], sharey: bool = False) -> tuple[Figure, list[Axes]]:
+    """A new figure with `n` axes side by side."""
+    fig, axes = plt.subplots(1, n, figsize=figsize, sharey=sharey, squeeze=False, layout="constrained")
+    return fig, list(axes[0])
+
+
+DPI = 100
+"""Dots per inch of every PNG viewcast writes."""
+
+
+def png(fig: Figure, dpi: int = DPI) -> bytes:
+    """The figure as PNG bytes; the figure is closed (its memory freed)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+PATH_COLORS = ("tab:red", "tab:orange", "tab:green", "tab:purple", "tab:brown")
+
+
+def error_surface(
+    w: np.ndarray,
+    b: np.ndarray,
+    grid: np.ndarray,
+    paths: Sequence[Path] = (),
+    best_grid: tuple[float, float] | None = None,
+    exact: tuple[float, float] | None = None,
+    loss: str = "mae",
+    marks: Sequence[int] = (),
+    ax: Axes | None = None,
+) -> Axes:
+    """Filled contours of L(w, b) (`grid`: rows by b, columns by w), gradient-descent paths on
+    it, the best grid point (×) and the exact optimum (★). A path that diverged is cut at the
+    edge of the grid and labelled. `marks`: update counts to mark and label on each path."""
+    ax = ax or plt.subplots(figsize=(6, 4.5))[1]
+    levels = np.quantile(grid, np.linspace(0, 1, 16))  # even steps in rank: detail near the valley
+    filled = ax.contourf(w, b, grid, levels=np.unique(levels), cmap="viridis_r")
+    ax.figure.colorbar(filled, ax=ax, label=f"{loss.upper()} on training days")
+    for color, path in zip(PATH_COLORS, paths):
+        diverged = path.diverged_at is not None
+        style = {"ls": "--", "lw": 0.8, "zorder": 2} if diverged else {"ls": "-", "lw": 1.6, "zorder": 3}
+        ax.plot(path.w, path.b, color=color, label=_path_label(path), **style)
+        ax.plot(path.w[:1], path.b[:1], "o", color=color, ms=5, zorder=4)
+        if not diverged:
+            ax.plot(path.w[-1:], path.b[-1:], "s", color=color, ms=4, zorder=4)
+        for mark in marks:
+            at = np.searchsorted(path.updates, mark)
+            if at < len(path.updates) and path.updates[at] == mark:
+                ax.plot(path.w[at], path.b[at], "D", color="white", mec=color, ms=6, zorder=5)
+                ax.annotate(f"{mark:,} updates", (path.w[at], path.b[at]), xytext=(6, 4),
+                            textcoords="offset points", fontsize=7, color="white")
+    if best_grid is not None:
+        ax.plot(*best_grid, "x", color="black", ms=9, mew=2, label="best grid point")
+    if exact is not None:
+        ax.plot(*exact, "*", color="gold", mec="black", ms=13, label="exact optimum")
+    ax.set(xlim=(w[0], w[-1]), ylim=(b[0], b[-1]), xlabel="w (weight on yesterday's views)", ylabel="b (views)")
+    ax.set_title(f"Error surface of y = b + w x₁ ({loss.upper()})")
+    ax.legend(loc="upper right", fontsize=7, framealpha=0.8)
+    return ax
+
+
+def loss_by_update(paths: Sequence[Path], loss: str = "mse", ax: Axes | None = None) -> Axes:
+    """The training loss after each update, one line per path, log-log; divergence marked."""
+    ax = ax or plt.subplots(figsize=(6, 4))[1]
+    for color, path in zip(PATH_COLORS, paths):
+        ax.plot(np.maximum(path.updates, 1), path.loss, "-", color=color, label=_path_label(path))
+        if path.diverged_at is not None:
+            ax.plot(path.updates[-1:], path.loss[-1:], "X", color=color, ms=9)
+    ax.set(xscale="log", yscale="log", xlabel="updates", ylabel=f"training {loss.upper()}")
+    ax.set_title("Loss during gradient descent")
+    ax.legend(fontsize=7)
+    return ax
+
+
+def _path_label(path: Path) -> str:
+    if path.name:
+        return path.name + (f": diverged at update {path.diverged_at:,}" if path.diverged_at is not None else "")
+    batch = "full batch" if path.batch_size == 0 else f"B = {path.batch_size} ({path.updates_per_epoch:,} updates per epoch)"
+    label = f"η = {path.lr:g}, {batch}"
+    if path.diverged_at is not None:
+        label += f": diverged at update {path.diverged_at:,}"
+    return label
+
+
+# -- training and its results ------------------------------------------------------
+
+REAL, ESTIMATE = "tab:red", "tab:blue"  # the lecture's colours: red is the truth, blue the function
+CURVE_COLORS = {"train": "tab:blue", "val": "tab:orange", "test": "tab:red"}
+PERIOD_COLORS = {PERIOD_NAMES[p]: color for p, color in CURVE_COLORS.items()}
+
+
+def loss_curves(curves: pd.DataFrame, loss: str = "mae", title: str = "", unit: str = "views", ax: Axes | None = None) -> Axes:
+    """Loss per epoch: every seed faint, the mean over seeds bold, per period.
+
+    `curves` has columns epoch, seed, and `<period>_loss` for any of train, val, test (in
+    `unit`). The epoch with the lowest mean validation loss is marked (a test curve is only
+    shown: nothing is chosen on it). The y axis is logarithmic when the losses span 10×.
+    """
+    ax = ax or plt.subplots(figsize=(6, 4))[1]
+    periods = [p for p in PERIOD_NAMES if f"{p}_loss" in curves and curves[f"{p}_loss"].notna().any()]
+    for period in periods:
+        column, color = f"{period}_loss", CURVE_COLORS[period]
+        by_seed = curves.pivot_table(index="epoch", columns="seed", values=column)
+        for seed in by_seed.columns:
+            ax.plot(by_seed.index, by_seed[seed], color=color, lw=0.6, alpha=0.3)
+        ax.plot(by_seed.index, by_seed.mean(axis=1), color=color, lw=2, label=f"{PERIOD_NAMES[period]} (mean of {by_seed.shape[1]})")
+    if "val" in periods:
+        mean = curves.groupby("epoch")["val_loss"].mean()
+        best = int(mean.idxmin())
+        ax.axvline(best, color=CURVE_COLORS["val"], ls=":", lw=1)
+        ax.plot(best, mean[best], "o", color=CURVE_COLORS["val"], ms=7, mfc="white", label=f"lowest validation loss: epoch {best}")
+    values = curves[[f"{p}_loss" for p in periods]].to_numpy(dtype=float)
+    if np.nanmax(values) > 10 * np.nanmin(values[values > 0]):
+        ax.set_yscale("log")
+    ax.set(xlabel="epoch", ylabel=f"{loss.upper()} ({unit})", title=title or "Loss per epoch")
+    ax.legend(fontsize=7)
+    return ax
+
+
+def optimizer_curves(networks: list[dict], title: str = "", loss: str = "mae", ax: Axes | None = None) -> Axes:
+    """Training loss per epoch, one line per optimizer (`optimizers.results`' networks), log scale."""
+    ax = ax or plt.subplots(figsize=(6, 4))[1]
+    for color, run in zip(PATH_COLORS, networks):
+        curves = run["curves"]
+        ax.plot(curves["epoch"], curves["train_loss"], color=color, lw=1.6, label=f"{run['optimizer']}, η = {run['lr']:g}")
+    ax.set(yscale="log", xlabel="epoch", ylabel=f"training {loss.upper()} (views)", title=title or "Training loss per epoch")
+    plain = matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:,.0f}")  # 80, 100, 200: not 10²
+    ax.yaxis.set_major_formatter(plain)
+    ax.yaxis.set_minor_formatter(plain)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def classification_loss(z: np.ndarray, grid: np.ndarray, name: str, ax: Axes | None = None) -> Axes:
+    """A loss over the two logits (z₁, z₂) when the right class is 1 (`classify.loss_surfaces`)."""
+    ax = ax or plt.subplots(figsize=(5, 4.5))[1]
+    filled = ax.contourf(z, z, grid, levels=20, cmap="viridis_r")
+    ax.figure.colorbar(filled, ax=ax, label=name)
+    ax.plot(-4, 4, "o", color="tab:red", ms=7, label="far from the answer: (-4, 4)")
+    ax.set(xlabel="z₁ (the right class)", ylabel="z₂", title=f"{name} of softmax(z₁, z₂), class 1 right")
+    ax.legend(loc="lower right", fontsize=7)
+    return ax
+
+
+def accuracy_curves(runs: list[dict], baselines: dict, ax: Axes | None = None) -> Axes:
+    """Training accuracy per epoch, one line per (loss, start); the rules' test accuracy dotted."""
+    ax = ax or plt.subplots(figsize=(6, 4.5))[1]
+    styles = {"usual": "-", "confidently wrong": "--"}
+    colors = {"cross-entropy": "tab:blue", "mse": "tab:orange"}
+    for run in runs:
+        accuracy = run["curves"]["train_accuracy"]
+        ax.plot(np.arange(1, len(accuracy) + 1), accuracy, styles[run["start"]], color=colors[run["loss"]],
+                label=f"{run['loss']}, {run['start']} start")
+    for (name, value), color in zip(baselines.items(), ("gray", "black")):
+        ax.axhline(value, color=color, ls=":", lw=1, label=f"{name} (test)")
+    ax.set(xlabel="epoch (one full-batch update)", ylabel="training accuracy", title="Training accuracy per epoch")
+    ax.legend(fontsize=7)
+    return ax
+
+
+def real_vs_predicted(
+    dates: pd.DatetimeIndex,
+    views: np.ndarray,
+    predicted: dict[str, tuple[pd.DatetimeIndex, np.ndarray]],
+    periods: dict[str, tuple[str, str]] | None = None,
+    title: str = "",
+    unit: str = "views",
+    ax: Axes | None = None,
+) -> Axes:
+    """The real views (red) and each model's estimate (blue, then other colours), weekends shaded.
+
+    `predicted`: label -> (dates, values). `periods`: name -> (first, last day), drawn as
+    labelled spans when the picture covers more than one period.
+    """
+    ax = ax or plt.subplots(figsize=(9, 3.5))[1]
+    dates = pd.DatetimeIndex(dates)
+    weekend = dates.day_of_week >= 5
+    if len(dates) <= 400:  # on a longer stretch the shading would be a grey wash
+        ax.fill_between(dates, 0, 1, where=weekend, step="mid", transform=ax.get_xaxis_transform(),
+                        color="0.85", lw=0, label="Saturday, Sunday")
+    ax.plot(dates, views, color=REAL, lw=1.2, label=f"real {unit}")
+    for color, (label, (when, values)) in zip((ESTIMATE, "tab:green", "tab:purple", "tab:brown"), predicted.items()):
+        estimate = pd.Series(np.asarray(values, float), index=pd.DatetimeIndex(when)).asfreq("D")  # a gap stays a gap
+        ax.plot(estimate.index, estimate.to_numpy(), color=color, lw=1, label=label)
+    for name, (start, end) in (periods or {}).items():
+        color = PERIOD_COLORS.get(name, "0.5")
+        ax.axvspan(pd.Timestamp(start), pd.Timestamp(end), color=color, alpha=0.07, lw=0)
+        ax.text(pd.Timestamp(start), 0.97, f" {name}", transform=ax.get_xaxis_transform(), fontsize=8, color=color, va="top")
+    ax.set(ylabel=f"{unit} a day", title=title or "Real views and the model's estimate")
+    ax.legend(fontsize=7, loc="lower left", ncol=2, framealpha=0.8)
+    ax.figure.autofmt_xdate()
+    return ax
+
+
+def table_chart(table: dict, ax: Axes | None = None) -> Axes:
+    """A lecture table from `results.json`: training and test MAE per row (mean, with the std
+    over seeds as error bars), the lecture's numbers as hollow markers, each baseline's
+    test MAE as a dashed or dotted line."""
+    ax = ax or plt.subplots(figsize=(7, 4))[1]
+    rows = table["rows"]
+    x = np.arange(len(rows))
+    for offset, period, color in ((-0.1, "train", "tab:blue"), (0.1, "test", "tab:red")):
+        means = [row[period]["mean"] for row in rows]
+        stds = [row[period]["std"] for row in rows]
+        ax.errorbar(x + offset, means, yerr=stds, fmt="o", color=color, capsize=3, label=f"{PERIOD_NAMES[period]} (viewcast)")
+        lecture = [(i, row["lecture"][period]) for i, row in enumerate(rows) if row.get("lecture")]
+        if lecture:
+            where, values = zip(*lecture)
+            ax.plot(np.array(where) + offset, values, "D", mfc="none", mec=color, ms=7, label=f"{PERIOD_NAMES[period]} (lecture)")
+    for style, baseline in zip(("--", ":"), table["baselines"]):
+        if baseline["test"]["mae"] is not None:
+            ax.axhline(baseline["test"]["mae"], color="0.4", ls=style, lw=1, label=f"test, {baseline['label'].removeprefix('baseline: ')}")
+    ax.set_xticks(x, [row["label"].replace(" on ", "\n") for row in rows], fontsize=8)
+    ax.set(ylabel="MAE (views)", title=table["title"])
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def weights_bars(weights: dict, ax: Axes | None = None) -> Axes:
+    """The 7-day linear model's weights w₁..w₇ (mean ± std over seeds) beside the lecture's."""
+    ax = ax or plt.subplots(figsize=(6, 3.5))[1]
+    ours = weights["w"]
+    lecture = weights["lecture"]["w"]
+    x = np.arange(1, len(ours) + 1)
+    ax.bar(x - 0.2, [w["mean"] for w in ours], 0.4, yerr=[w["std"] for w in ours], capsize=2,
+           color="tab:blue", label=f"viewcast: b = {weights['b']['mean']:,.0f} views")
+    ax.bar(x + 0.2, lecture, 0.4, color="0.7", label=f"lecture: b = {weights['lecture']['b']:,.0f} views")
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_xticks(x, [f"w{j}\n{j} day{'s' if j > 1 else ''} ago" for j in x], fontsize=7)
+    ax.set(ylabel="weight", title="y = b + Σ w_j x_j on 7 days: the weights")
+    ax.legend(fontsize=7)
+    return ax
+
+
+def forecast_band(
+    recent: pd.Series,
+    dates: pd.DatetimeIndex,
+    forecast: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    coverage: float = 0.8,
+    title: str = "",
+    ax: Axes | None = None,
+) -> Axes:
+    """The real views (red) and the forecast (blue) with its interval (a blue band).
+
+    For `viewcast forecast` (`recent`: the last weeks, `dates`: the days after) and for a
+    backtest's test period (`recent` and `dates` the same days, the forecasts made earlier).
+    """
+    ax = ax or plt.subplots(figsize=(9, 3.5))[1]
+    ax.plot(recent.asfreq("D").index, recent.asfreq("D").to_numpy(), color=REAL, lw=1.2, label="real views")
+    dates = pd.DatetimeIndex(dates)
+    ax.fill_between(dates, lower, upper, color=ESTIMATE, alpha=0.2, lw=0, label=f"{coverage:.0%} interval")
+    ax.plot(dates, forecast, color=ESTIMATE, lw=1, marker="." if len(dates) <= 31 else None, label="forecast")
+    ax.set(ylabel="views a day", title=title or "Forecast")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=7, loc="lower left", framealpha=0.8)
+    ax.figure.autofmt_xdate()
+    return ax

@@ -1,0 +1,83 @@
+"""`report.html`: the lecture's pictures, with a short text for each, in one self-contained file.
+
+Everything comes from a saved lecture folder (`lecture.load_lecture`): making a report
+never trains. The images are PNGs embedded as data URIs and the style sheet is inline,
+so the file opens anywhere, offline, with no request to the network; it has no script.
+
+    >>> from viewcast.reporting.lecture_folder import load_lecture
+    >>> html, figures = build(load_lecture("runs/lecture"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from typing import TYPE_CHECKING
+
+from . import guide_sections, lecture_sections, plots
+from .section import Section
+
+if TYPE_CHECKING:
+    from ..lecture.run import LectureRun
+
+def build(run: LectureRun) -> tuple[str, dict[str, bytes]]:
+    """The report's HTML, and each figure as PNG bytes by file name (e.g. `1-error-surface.png`)."""
+    pngs, parts = {}, []
+    for section in sections(run):
+        images = []
+        for name, fig in section.figures.items():
+            pngs[name] = plots.png(fig)
+            alt = fig.axes[0].get_title() or section.title
+            uri = "data:image/png;base64," + base64.b64encode(pngs[name]).decode("ascii")
+            images.append(f'<img src="{uri}" alt="{html.escape(alt)}">')
+        text = "".join(f"<p>{html.escape(p)}</p>" for p in section.paragraphs)
+        pre = (f"<details><summary>The numbers</summary><pre>{html.escape(section.preformatted)}</pre></details>"
+               if section.preformatted else "")
+        parts.append(f"<section><h2>{html.escape(section.title)}</h2>{text}{''.join(images)}{pre}</section>")
+    source = run.results["data"]["source"]
+    return PAGE.format(title=html.escape(f"viewcast: the lecture on {source}"), intro=_intro(run), body="\n".join(parts)), pngs
+
+
+def sections(run: LectureRun) -> list[Section]:
+    """The sections, in the lecture's order; a part missing from the folder says so."""
+    return [make(run) for make in (*lecture_sections.SECTIONS, *guide_sections.SECTIONS)]
+
+
+def _intro(run: LectureRun) -> str:
+    r = run.results
+    t, periods = r["training"], r["periods"]
+    text = (
+        f"Data: {r['data']['source']}, {r['data']['first']}..{r['data']['last']}. "
+        f"Training {periods['train']['start']}..{periods['train']['end']}, "
+        f"test {periods['test']['start']}..{periods['test']['end']}. Every model: {t['loss'].upper()}, "
+        f"{t['optimizer']}, η = {t['lr']:g}, batch {t['batch_size'] or 'full'}, {t['n_epochs']} epochs, "
+        f"{len(r['seeds'])} seeds. Losses are in views."
+    )
+    if r["short_run"]:
+        text += " This is a short run (fewer epochs or seeds than the default): a quick look, not the reference numbers."
+    return f"<p>{html.escape(text)}</p>"
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+  body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; line-height: 1.5;
+         max-width: 60rem; margin: 0 auto; padding: 1rem; color: #222; }}
+  h1 {{ font-size: 1.5rem; }} h2 {{ font-size: 1.2rem; margin-top: 2.5rem; border-bottom: 1px solid #ddd; }}
+  img {{ max-width: 100%; height: auto; display: block; margin: 1rem 0; }}
+  pre {{ overflow-x: auto; font-size: 0.75rem; background: #f6f6f6; padding: 0.5rem; }}
+  summary {{ cursor: pointer; color: #555; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+{intro}
+{body}
+<p><small>Made by viewcast from the files of this lecture folder; nothing was trained to make it.</small></p>
+</body>
+</html>
+"""

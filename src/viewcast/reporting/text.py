@@ -1,0 +1,351 @@
+"""How results are shown in the terminal: views in the lecture's "0.48k" style, tables."""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from ..core.units import PERIOD_HEADERS, days, k, whole, with_spread
+from ..lecture.optimizers import EARLY
+
+
+def results_table(metrics: dict) -> str:
+    """The model, the exact linear fit and the baselines, per period, in the training loss's metric.
+
+    MAE for a model trained on MAE; RMSE (views, the root of MSE) for one trained on MSE.
+    """
+    metric = "mae" if metrics["training"]["loss"] == "mae" else "rmse"
+    periods = list(metrics["losses"])
+    n_seeds = len(metrics["seeds"])
+    label = f"{metrics['model']['spec']}, {days(metrics['model']['n_lags'])}"
+    if n_seeds > 1:
+        label += f" (mean ± std of {n_seeds} seeds)"
+    rows = [[label] + [with_spread(metrics["losses"][p][metric]) for p in periods]]
+    if "linear" in metrics:
+        exact = metrics["linear"]["least_squares"]["losses"]
+        rows.append(["linear, exact least squares"] + [k(exact[p][metric]) for p in periods])
+    for name in metrics["baselines"][periods[0]]:
+        cells = [baseline_cell(metrics["baselines"][p][name], metric, metrics["periods"][p]["examples"]) for p in periods]
+        rows.append([f"baseline: {name}"] + cells)
+    headers = [f"{metric.upper()} in views"] + [PERIOD_HEADERS[p] for p in periods]
+    return tabulate(rows, headers=headers, colalign=["left"] + ["right"] * len(periods))
+
+
+def baseline_cell(result: dict, metric: str, n_days: int) -> str:
+    """A baseline's loss, with its number of days when it could not score all `n_days` of the model's."""
+    if not result["days"]:
+        return "n/a"
+    cell = k(result[metric])
+    return cell if result["days"] == n_days else f"{cell} ({result['days']} days)"
+
+
+def linear_function(metrics: dict, max_weights: int = 7) -> str:
+    """The learned y = b + Σ w_j x_j, averaged over seeds, in views."""
+    linear = metrics["linear"]
+    n_seeds = len(linear["intercept"])
+    b = sum(linear["intercept"]) / n_seeds
+    w = [sum(ws) / n_seeds for ws in zip(*linear["coef"])]
+    shown = ", ".join(f"{wj:.2f}" for wj in w[:max_weights]) + (", ..." if len(w) > max_weights else "")
+    where = f"mean of {n_seeds} seeds" if n_seeds > 1 else f"seed {metrics['seeds'][0]}"
+    return f"learned y = b + Σ w_j x_j ({where}): b = {k(b)}, w = {shown}"
+
+
+# -- the lecture's tables (viewcast lecture) -------------------------------------
+
+
+def lecture_tables(results: dict, markdown: bool = False) -> str:
+    """Every table of a `run_lecture` result, with the lecture's numbers and the diagnosis.
+
+    `markdown=True` gives GitHub-flavoured Markdown (`tables.md`); otherwise plain text.
+    """
+    fmt = "github" if markdown else "simple"
+    parts = [_lecture_header(results, markdown)]
+    for table in results["tables"].values():
+        parts.append(_lecture_table(table, fmt, markdown))
+    if results["selection"] is not None:
+        parts.append(_selection_table(results, fmt, markdown))
+    return "\n\n".join(parts) + "\n"
+
+
+def _heading(title: str, markdown: bool, level: int = 2) -> str:
+    return f"{'#' * level} {title}" if markdown else f"{title}\n{'=' * len(title)}"
+
+
+def _lecture_header(results: dict, markdown: bool) -> str:
+    data, periods, t = results["data"], results["periods"], results["training"]
+    seeds = results["seeds"]
+    schedule = "" if t["schedule"] == "constant" else f" with {t['schedule']} decay"
+    batch = "full batch" if t["batch_size"] == 0 else f"batch {t['batch_size']}"
+    lines = [
+        _heading(f"The lecture's experiments on {data['source']}", markdown, level=1),
+        "",
+        f"Data: {data['source']}, {data['first']}..{data['last']} ({data['days']:,} days, "
+        f"{data['missing_days']} missing{', filled by interpolation' if data['filled_days'] else ''}). "
+        f"Training {_span(periods['train'])}, test {_span(periods['test'])}.",
+        f"Every model: {t['loss'].upper()}, {t['optimizer']}, η = {t['lr']:g}{schedule}, {batch}, "
+        f"{t['n_epochs']} epochs; {len(seeds)} seed{'s' if len(seeds) > 1 else ''} "
+        f"({seeds[0]}..{seeds[-1]}). Losses are MAE in views, mean ± std over the seeds."
+        + (" Fewer epochs or seeds than the default run: a quick look, not the reference numbers." if results["short_run"] else ""),
+        "The lecture's columns are its own channel (train 2017-2020, test 2021): another series,"
+        " so compare the shape of each table, not the values.",
+        "Drop: how much the training loss fell over the last epoch, and over the second half of"
+        f" training (mean over seeds); * marks a row still falling by more than {results['still_falling']:.0%}"
+        " over the second half: more epochs would lower its training loss further.",
+    ]
+    return "\n".join(lines)
+
+
+def _span(period: dict) -> str:
+    return f"{period['start']}..{period['end']}"
+
+
+def _target_days_line(target_days: dict, same_days: bool) -> str:
+    parts = []
+    for name, info in target_days.items():
+        left = f" ({info['left_out']:,} left out for missing days)" if info["left_out"] else ""
+        parts.append(f"{PERIOD_HEADERS[name]} {info['days']:,} of {info['days'] + info['left_out']:,}{left}")
+    same = "; the same days for every row, reached by every window" if same_days else ""
+    return "Target days: " + ", ".join(parts) + same + "."
+
+
+def _drop(summary: dict | None) -> str:
+    return "n/a" if summary is None else f"{round(100 * summary['mean'], 2) + 0.0:.2f}%"  # + 0.0: no "-0.00%"
+
+
+def _lecture_table(table: dict, fmt: str, markdown: bool) -> str:
+    headers = ["model", "train L", "test L'", "lecture L", "lecture L'", "drop: last epoch", "2nd half"]
+    rows = []
+    for row in table["rows"]:
+        lecture = row["lecture"] or {}
+        training = row["training"]
+        rows.append(
+            [
+                row["label"],
+                with_spread(row["train"]),
+                with_spread(row["test"]),
+                k(lecture["train"]) if lecture else "",
+                k(lecture["test"]) if lecture else "",
+                _drop(training["final_epoch_improvement"]),
+                _drop(training["second_half_improvement"]) + (" *" if training["still_falling"] else ""),
+            ]
+        )
+    days_of = {name: info["days"] for name, info in table["target_days"].items()}
+    for baseline in table["baselines"]:
+        cells = [baseline_cell(baseline[p], "mae", days_of[p]) for p in ("train", "test")]
+        rows.append([baseline["label"], *cells, "", "", "", ""])
+    parts = [
+        _heading(table["title"], markdown),
+        "",
+        _target_days_line(table["target_days"], table["same_days"]),
+        "",
+        tabulate(rows, headers=headers, tablefmt=fmt, colalign=["left"] + ["right"] * 6),
+    ]
+    if "function" in table:
+        parts += ["", _one_day_function(table["function"])]
+    if "weights_7" in table:
+        parts += ["", _weights_table(table["weights_7"], fmt)]
+    if table["diagnosis"]:
+        parts += ["", "Diagnosis (the lecture's general guide, rows read pairwise):"]
+        parts += [f"- {verdict['text']}" for verdict in table["diagnosis"]]
+    return "\n".join(parts)
+
+
+def _one_day_function(function: dict) -> str:
+    w, b, lecture = function["w"], function["b"], function["lecture"]
+    return (
+        f"Learned: w = {w['mean']:.2f} ± {w['std']:.2f}, b = {with_spread(b)}; "
+        f"the lecture: w* = {lecture['w']:.2f}, b* = {k(lecture['b'])}."
+    )
+
+
+def _weights_table(weights: dict, fmt: str) -> str:
+    lecture = weights["lecture"]
+    rows = [["b", with_spread(weights["b"]), k(lecture["b"])]]
+    for j, (w_j, ref) in enumerate(zip(weights["w"], lecture["w"]), start=1):
+        rows.append([f"w{j} (x{j}: {days(j)} before)", f"{w_j['mean']:.2f} ± {w_j['std']:.2f}", f"{ref:.2f}"])
+    return tabulate(rows, headers=["7-day weights", "learned", "lecture"], tablefmt=fmt, colalign=["left", "right", "right"])
+
+
+def _selection_table(results: dict, fmt: str, markdown: bool) -> str:
+    selection, periods = results["selection"], results["periods"]
+    rows = []
+    for candidate in selection["candidates"]:  # ranked by validation loss
+        mark = "← picked" if candidate["label"] == selection["picked"] else ""
+        rows.append([candidate["label"], _summary_k(candidate["train"]), _summary_k(candidate["val"]), mark])
+    headers = ["candidate", f"train L ({_span(periods['selection_train'])})", f"validation L ({_span(periods['validation'])})", ""]
+    picked, best = selection["picked"], selection["best_on_test"]
+    verdict = (
+        f"It was also the best on test ({k(selection['best_test']['mean'])})."
+        if selection["picked_is_best_on_test"]
+        else f"It was not the best on test: {best} scores {k(selection['best_test']['mean'])} "
+        f"({selection['picked_test']['mean'] - selection['best_test']['mean']:,.0f} views lower), "
+        "but picking by the test loss would be choosing for the test set."
+    )
+    parts = [
+        _heading("Which one would you use to predict today? Model selection by validation", markdown),
+        "",
+        "Each candidate trained again without the last part of the training period, "
+        "which becomes validation; the lowest validation loss picks.",
+        _target_days_line(selection["target_days"], same_days=True),
+        "",
+        tabulate(rows, headers=headers, tablefmt=fmt, colalign=["left", "right", "right", "left"]),
+        "",
+        f"Picked: {picked}. Its test loss, trained on the whole training period as in the tables, "
+        f"looked at once: {_summary_k(selection['picked_test'])}. {verdict}",
+    ]
+    return "\n".join(parts)
+
+
+def _summary_k(summary: dict) -> str:
+    if summary["mean"] is None:
+        return "n/a"
+    return with_spread(summary) if "per_seed" in summary else k(summary["mean"])
+
+
+def sweep_table(results: dict, top: int = 15) -> str:
+    """The sweep's configurations ranked by validation MAE (the best `top`), the baselines, the pick;
+    with cross-validation, each fold's validation MAE too."""
+    periods, folds = results["periods"], results.get("folds", [])
+    crossed = len(folds) > 1
+    rows = [
+        [c["model"], c["lags"], f"{c['lr']:g}", c["batch_size"] or "full", whole(c["train_mae"]),
+         f"{whole(c['val_mae'])} ± {whole(c['val_std'])}" if not c["diverged"] else f"diverged ({c['diverged']} of {c['seeds']} seeds)",
+         *([" / ".join(whole(v) for v in c["fold_val_mae"])] if crossed else []),
+         "← best" if i == 0 else ""]
+        for i, c in enumerate(results["configurations"][:top])
+    ]
+    for baseline in results["baselines"]:
+        rows.append([baseline["label"], "", "", "", whole(baseline["train"]["mae"]), whole(baseline["val"]["mae"]),
+                     *([""] if crossed else []), ""])
+    if crossed:
+        headers = ["model", "lags", "lr", "batch", "train MAE (mean of folds)", f"validation MAE (mean of {len(folds)} folds)",
+                   "per fold", ""]
+    else:
+        headers = ["model", "lags", "lr", "batch",
+                   f"train MAE ({_span(periods['train'])})", f"validation MAE ({_span(periods['val'])})", ""]
+    shown = len(results["configurations"])
+    more = f" (the best {top} of {shown})" if shown > top else ""
+    best = results["best"]
+    lines = [
+        f"{shown} configurations × {len(results['grid']['seeds'])} seeds in {results['stacks']} stacks, "
+        f"{results['workers']} worker(s), {results['wall_time_s']:.0f} s{more}; MAE in views, mean (± std) over seeds",
+    ]
+    if crossed:
+        lines.append(f"{len(folds)}-fold cross-validation, expanding origin: " + "; ".join(
+            f"fold {i}: train {_span(f['train'])}, validate {_span(f['val'])}" for i, f in enumerate(folds, start=1))
+            + ". The baselines' row is the last fold's validation.")
+    lines += [
+        "",
+        tabulate(rows, headers=headers, tablefmt="simple", colalign=["left", "right", "right", "right", "right", "right"]
+                 + (["right"] if crossed else []) + ["left"]),
+        "",
+        f"Best by validation: {best['model']} on {days(best['lags'])}, lr {best['lr']:g}, batch {best['batch_size'] or 'full'} "
+        f"(validation MAE {best['val_mae']:,.0f}). The test period was not used.",
+    ]
+    return "\n".join(lines)
+
+
+def critical_report(diagnosis) -> str:
+    """`critical.diagnose_run`'s result: one row per seed, then each seed's verdict in words."""
+    d = diagnosis
+    p = d.points[0]
+    method = {
+        "exact": "the exact Hessian (torch.func.hessian), all its eigenvalues",
+        "lanczos": "Lanczos on Hessian-vector products (SciPy's eigsh): λ_max, then λ_max of λ_max·I - H; "
+                   "± is the residual ‖Hu - λu‖, within which an eigenvalue lies",
+    }[p.curvature.method]
+    lines = [
+        f"{d.spec} on {days(d.n_lags)}, {p.n_parameters:,} parameters per seed, at its trained weights, on its "
+        f"{d.n_examples:,} training examples; L = {d.loss.upper()} in the model's units (standardized views).",
+        f"Hessian: {method}.",
+        "",
+    ]
+    rows = [
+        [seed, f"{q.loss:.4g}", f"{q.grad_norm:.3g}", f"{q.grad_norm / q.grad_reference:.1%}" if q.grad_reference else "",
+         f"{q.curvature.smallest:.3g}", f"{q.curvature.largest:.3g}", q.kind]
+        for seed, q in zip(d.seeds, d.points)
+    ]
+    lines.append(tabulate(rows, ["seed", "L", "‖g‖", "‖g‖ / at start", "λ_min", "λ_max", "verdict"], disable_numparse=True))
+    lines.append("")
+    lines += [f"- seed {seed}: {q.text}." for seed, q in zip(d.seeds, d.points)]
+    return "\n".join(lines)
+
+
+def optimizers_report(results: dict) -> str:
+    """`optimizers.results` as two tables: the networks, then the rules on the error surface."""
+
+    s = results["settings"]
+    lines = [
+        f"{results['model']}, {s['loss'].upper()}, batch {s['batch_size'] or 'full'}, {s['n_epochs']} epochs, seed {s['seed']} "
+        f"(the same initial weights and mini-batches for every optimizer); {results['examples']['train']:,} training and "
+        f"{results['examples']['test']:,} test days. Losses: {s['loss'].upper()} in views.",
+        "",
+    ]
+    rows = [[r["optimizer"], r["schedule"], f"{r['lr']:g}", k(r["train_loss_early"]), k(r["train"]), k(r["test"])]
+            for r in results["networks"]]
+    lines.append(tabulate(rows, ["optimizer", "schedule", "η", f"train L, epoch {EARLY}", "train L, end", "test L'"],
+                          disable_numparse=True))
+    surface = results["surface"]
+    lines += ["", f"The error surface of y = b + w x₁ (MSE, views in thousands), {surface['n_examples']:,} training days, "
+              f"full batch, from w = {surface['start'][0]:.2f}, b = {k(surface['start'][1])}; the lecture's rules by hand:", ""]
+    rows = [[r["rule"], r["schedule"], f"{r['lr']:g}",
+             f"diverged at update {r['diverged_at']}" if r["diverged_at"] is not None else f"{max(r['above_minimum_percent'], 0):.3f}%",
+             r["updates_to_1_percent"] if r["updates_to_1_percent"] is not None else "never"]
+            for r in surface["table"]]
+    lines.append(tabulate(rows, ["rule", "schedule", "η", "final MSE above the minimum", "updates to within 1%"], disable_numparse=True))
+    return "\n".join(lines)
+
+
+def classification_report(results: dict) -> str:
+    """`classify.run_classification` as a table: accuracy per loss and start, beside the rules."""
+    t = results["training"]
+    lines = [
+        f"Task: {results['task']} {results['model']}; plain gradient descent, η = {t['lr']:g}, full batch, "
+        f"{t['n_epochs']} epochs; {results['examples']['train']:,} training and {results['examples']['test']:,} test days.",
+        "",
+    ]
+    rows = [[r["loss"], r["start"], f"{r['curves']['grad_norm'][0]:.3g}", f"{r['train_accuracy']:.1%}", f"{r['test_accuracy']:.1%}"]
+            for r in results["runs"]]
+    rows += [[f"rule: {name}", "", "", "", f"{value:.1%}"] for name, value in results["baselines"].items()]
+    lines.append(tabulate(rows, ["loss", "start", "first ‖g‖", "train accuracy", "test accuracy"], disable_numparse=True))
+    surfaces = results["surfaces"]
+    lines += ["", f"Far from the right class, at logits (-4, 4): ‖∇ cross-entropy‖ = {surfaces['cross-entropy']['grad_norm_far']:.3g}, "
+              f"‖∇ MSE‖ = {surfaces['mse']['grad_norm_far']:.2g}: MSE's softmax plateau."]
+    return "\n".join(lines)
+
+
+# -- a run (viewcast train, predict) ------------------------------------------------
+
+
+def run_summary(metrics: dict) -> str:
+    """What `viewcast train` prints: the data, the periods, how training went, the losses."""
+    data, training = metrics["data"], metrics["training"]
+    lines = [
+        f"data      {data['source']}: {data['first']}..{data['last']}, {data['days']:,} days "
+        f"({data['missing_days']} missing{', filled' if data['filled_days'] else ''})"
+    ]
+    for name, period in metrics["periods"].items():
+        left = f", {period['left_out']} left out for missing days" if period["left_out"] else ""
+        lines.append(f"{PERIOD_HEADERS[name]:<9} {period['start']}..{period['end']}: {period['examples']:,} examples{left}")
+    n_left_out = sum(period["left_out"] for period in metrics["periods"].values())
+    if n_left_out and not data["filled_days"]:
+        lines.append(f"          ({n_left_out:,} examples left out: --fill-gaps interpolates the missing days instead)")
+    best = training["best_epoch"]
+    best = str(best[0]) if min(best) == max(best) else f"{min(best)}..{max(best)}"
+    lines += [f"trained   {training['epochs_run']} epochs on {training['device']} in {training['wall_time_s']:.1f} s; best epochs {best}",
+              "", results_table(metrics)]
+    if "linear" in metrics:
+        lines += ["", linear_function(metrics)]
+        gap = metrics["linear"]["least_squares"].get("gd_train_mse_gap_percent")
+        if gap is not None:
+            lines.append(f"gradient descent's training MSE is {gap:.2f}% above the exact least-squares optimum")
+    return "\n".join(lines)
+
+
+def next_day(forecast, source: str, last_day, spec: str, n_lags: int, run_dir) -> str:
+    """What `viewcast predict` prints: the next day's forecast, its spread over seeds, and what made it."""
+    values = forecast.per_seed
+    spread = f"; {len(values)} seeds: {values.min():,.0f}..{values.max():,.0f}" if len(values) > 1 else ""
+    return (
+        f"{forecast.date.date()} ({forecast.date:%A}): {forecast.value:,.0f} views ({k(forecast.value)}{spread})\n"
+        f"from {source} up to {last_day.date()}, with {spec} on the last {days(n_lags)} ({run_dir})"
+    )

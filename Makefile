@@ -4,7 +4,7 @@
 #               series (writes runs/lecture/, replacing the previous one)
 #               (.venv has the classical extra, statsforecast, so backtest and its
 #               tests compare with AutoETS and AutoARIMA)
-#   make test   ruff, then the test suite with the doctests (and Debian's chromium for the report's browser test,
+#   make test   ruff, then the test suite with the doctests, one pytest worker per core (and Debian's chromium for the report's browser test,
 #               installed with apt-get where it can be; scripts/install-chromium)
 #   make bench  the speed benchmark (adds scikit-learn to .venv, to compare with it)
 PYTHON ?= python3
@@ -25,7 +25,7 @@ demo: $(VENV)/installed
 test: $(VENV)/installed
 	$(BIN)/ruff check src tests benchmarks scripts
 	./scripts/install-chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 $(VENV)/bench: $(VENV)/installed
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,classical,bench]'

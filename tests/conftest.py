@@ -1,6 +1,17 @@
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
+
+from viewcast.engine import cpu
+
+
+def pytest_configure(config):
+    """Under pytest-xdist (`make test` runs `-n auto`), the workers share the cores instead of each taking all."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers > 1:
+        cpu.limit_threads(max(1, cpu.n_cores() // workers))
 
 
 @pytest.fixture

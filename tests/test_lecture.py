@@ -1,5 +1,8 @@
+import contextlib
 import dataclasses
+import io
 import json
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -18,9 +21,10 @@ FAST = ["--epochs", "2", "--seeds", "2", "--quiet", "--workers", "1"]
 GAPS = ("2020-06-15", "2021-03-10")  # one missing day in training, one in the test year
 
 
-@pytest.fixture
-def views_csv(tmp_path):
-    """Three years of synthetic daily views with two missing days, as a CSV."""
+@pytest.fixture(scope="module")
+def views_csv(tmp_path_factory):
+    """Three years of synthetic daily views with two missing days, as a CSV (read only)."""
+    tmp_path = tmp_path_factory.mktemp("views")
     days = pd.date_range("2019-01-01", "2021-12-31", name="date")
     rng = np.random.default_rng(1)
     t = np.arange(len(days))
@@ -35,6 +39,33 @@ def run_cli(capsys, *argv):
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def run_quietly(*argv):
+    """`main(argv)` for a module's fixture (which has no capsys): its exit code and what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def every_table(views_csv, tmp_path_factory):
+    """One short run of every table on `views_csv`, shared by the tests that only read it: (folder, printed)."""
+    out = tmp_path_factory.mktemp("every-table") / "lecture"
+    code, text, err = run_quietly("lecture", "--data", str(views_csv[0]), "--out", str(out), *FAST)
+    assert code == 0, err
+    return out, text
+
+
+@pytest.fixture(scope="module")
+def one_day_table(views_csv, tmp_path_factory):
+    """A short run of the one-day table alone, into a folder that existed and was empty: (folder, printed)."""
+    out = tmp_path_factory.mktemp("one-day") / "lecture"
+    out.mkdir()
+    code, text, err = run_quietly("lecture", "--data", str(views_csv[0]), "--tables", "one_day", "--out", str(out), *FAST)
+    assert code == 0, err  # an empty folder is used
+    return out, text
 
 
 def test_shared_days_leave_out_every_target_a_long_window_touches(weekly_series):
@@ -64,11 +95,9 @@ def test_rows_of_a_shared_table_are_trained_and_scored_on_the_same_days(views_cs
     assert len(one_day.scored["test"].y) > len(shared[0].scored["test"].y)  # its own, wider days
 
 
-def test_lecture_on_a_csv_writes_every_table(views_csv, tmp_path, capsys):
-    path, series = views_csv
-    out = tmp_path / "lecture"
-    code, text, err = run_cli(capsys, "lecture", "--data", str(path), "--out", str(out), *FAST)
-    assert code == 0, err
+def test_lecture_on_a_csv_writes_every_table(views_csv, every_table):
+    _, series = views_csv
+    out, text = every_table
     assert sorted(p.name for p in out.iterdir()) == sorted(LECTURE_FILES)
     results = json.loads((out / "results.json").read_text())
 
@@ -126,10 +155,9 @@ def test_lecture_on_a_csv_writes_every_table(views_csv, tmp_path, capsys):
     assert "Which one would you use to predict today?" in text and "Picked: " in text
 
 
-def test_baselines_are_scored_on_the_tables_target_days(views_csv, tmp_path, capsys):
-    path, series = views_csv
-    out = tmp_path / "lecture"
-    assert run_cli(capsys, "lecture", "--data", str(path), "--tables", "lags", "--out", str(out), *FAST)[0] == 0
+def test_baselines_are_scored_on_the_tables_target_days(views_csv, every_table):
+    _, series = views_csv
+    out, _ = every_table
     table = json.loads((out / "results.json").read_text())["tables"]["lags"]
     full = series.asfreq("D")
     test_days = pd.date_range("2021-01-01", "2021-12-31")
@@ -140,10 +168,8 @@ def test_baselines_are_scored_on_the_tables_target_days(views_csv, tmp_path, cap
     assert seasonal["test"]["mae"] == pytest.approx(np.mean(np.abs(y - last_week)))
 
 
-def test_one_day_baselines_are_scored_on_the_models_days(views_csv, tmp_path, capsys):
-    path, _ = views_csv
-    out = tmp_path / "lecture"
-    assert run_cli(capsys, "lecture", "--data", str(path), "--tables", "one_day", "--out", str(out), *FAST)[0] == 0
+def test_one_day_baselines_are_scored_on_the_models_days(one_day_table):
+    out, _ = one_day_table
     table = json.loads((out / "results.json").read_text())["tables"]["one_day"]
     # 2021-03-10 is missing: it is no target, nor is the day after (no yesterday) or 7 days after
     assert table["target_days"]["test"] == {"start": "2021-01-01", "end": "2021-12-31", "days": 362, "left_out": 3}
@@ -180,11 +206,8 @@ def test_an_optimization_failure_is_found_past_a_row_in_between():
     assert [v.kind for v in tables._diagnose((0, 1, 2), rows[:2] + [_row("relu:100", 240, 395)])] == ["better", "overfitting"]
 
 
-def test_one_table_runs_alone_without_selection(views_csv, tmp_path, capsys):
-    path, _ = views_csv
-    out = tmp_path / "lecture"
-    code, text, _ = run_cli(capsys, "lecture", "--data", str(path), "--tables", "one_day", "--out", str(out), *FAST)
-    assert code == 0
+def test_one_table_runs_alone_without_selection(one_day_table):
+    out, text = one_day_table
     results = json.loads((out / "results.json").read_text())
     assert list(results["tables"]) == ["one_day"] and results["selection"] is None
     assert "Model selection" not in text
@@ -215,7 +238,7 @@ def test_a_series_too_short_for_the_tables_is_refused(write_csv, tmp_path, capsy
     assert not out.exists()
 
 
-def test_an_existing_folder_is_kept_unless_forced(views_csv, tmp_path, capsys):
+def test_an_existing_folder_is_kept_unless_forced(views_csv, one_day_table, tmp_path, capsys):
     path, _ = views_csv
     out = tmp_path / "lecture"
     out.mkdir()
@@ -226,9 +249,12 @@ def test_an_existing_folder_is_kept_unless_forced(views_csv, tmp_path, capsys):
     code, _, err = run_cli(capsys, *argv, "--force")
     assert code == 1 and "not a viewcast lecture folder" in err
     assert (out / "notes.txt").read_text() == "mine"
-    (out / "notes.txt").unlink()
-    assert run_cli(capsys, *argv)[0] == 0  # an empty folder is used
+    old = tmp_path / "old"
+    shutil.copytree(one_day_table[0], old)  # a lecture folder (made in an empty one: see the fixture)
+    (old / "tables.md").write_text("stale")
+    argv[argv.index(str(out))] = str(old)
     assert run_cli(capsys, *argv, "--force")[0] == 0  # a lecture folder is replaced
+    assert (old / "tables.md").read_text() != "stale" and sorted(p.name for p in old.iterdir()) == sorted(LECTURE_FILES)
 
 
 @pytest.mark.slow

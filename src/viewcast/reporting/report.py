@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from . import guide_sections, lecture_sections, plots
@@ -38,9 +39,12 @@ def build(run: LectureRun) -> tuple[str, dict[str, bytes]]:
     return PAGE.format(title=html.escape(f"viewcast: the lecture on {source}"), intro=_intro(run), body="\n".join(parts)), pngs
 
 
-def sections(run: LectureRun) -> list[Section]:
-    """The sections, in the lecture's order; a part missing from the folder says so."""
-    return [make(run) for make in (*lecture_sections.SECTIONS, *guide_sections.SECTIONS)]
+def sections(run: LectureRun) -> Iterator[Section]:
+    """The sections, in the lecture's order; a part missing from the folder says so.
+
+    One at a time, so that `build` closes a section's figures before the next one draws its own."""
+    for make in (*lecture_sections.SECTIONS, *guide_sections.SECTIONS):
+        yield make(run)
 
 
 def _intro(run: LectureRun) -> str:

@@ -1,3 +1,5 @@
+import contextlib
+import io
 import os
 
 import numpy as np
@@ -34,3 +36,16 @@ def write_csv(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def quick_lecture(tmp_path_factory):
+    """`viewcast lecture --quick` on the bundled wiki-r, run once per test process for the tests that read it: its folder."""
+    from viewcast.cli.main import main
+
+    out = tmp_path_factory.mktemp("quick") / "lecture"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        code = main(["lecture", "--quick", "--quiet", "--out", str(out)])
+    assert code == 0, printed.getvalue()
+    return out

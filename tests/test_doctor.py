@@ -61,10 +61,8 @@ def test_naive_rules_much_worse_on_test_mark_a_shift():
     assert "2.0× worse" in shifted[0].text
 
 
-def test_doctor_agrees_with_the_lecture_tables_diagnosis_lines(tmp_path, capsys):
-    out = tmp_path / "lecture"
-    assert main(["lecture", "--quick", "--quiet", "--tables", "lags,width,depth", "--out", str(out)]) == 0
-    capsys.readouterr()
+def test_doctor_agrees_with_the_lecture_tables_diagnosis_lines(quick_lecture, capsys):
+    out = quick_lecture
     results = json.loads((out / "results.json").read_text())
     found = kinds(examine(results))
     for table in results["tables"].values():

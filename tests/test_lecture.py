@@ -1,5 +1,4 @@
 import contextlib
-import dataclasses
 import io
 import json
 import shutil
@@ -9,12 +8,10 @@ import pandas as pd
 import pytest
 
 from viewcast.cli.main import main
-from viewcast.core.config import DataConfig, SplitConfig
-from viewcast.core.data import get_dataset, load_series
+from viewcast.core.config import DataConfig
 from viewcast.core.features import make_split, make_windows, shared_days
 from viewcast.lecture import run as lecture
 from viewcast.lecture import tables
-from viewcast.lecture.experiment import run_experiments
 from viewcast.lecture.folder import FILES as LECTURE_FILES
 
 FAST = ["--epochs", "2", "--seeds", "2", "--quiet", "--workers", "1"]
@@ -258,34 +255,13 @@ def test_an_existing_folder_is_kept_unless_forced(views_csv, one_day_table, tmp_
 
 
 @pytest.mark.slow
-def test_quick_run_on_wiki_r_end_to_end(tmp_path, capsys):
-    out = tmp_path / "lecture"
-    code, text, err = run_cli(capsys, "lecture", "--quick", "--quiet", "--out", str(out))
-    assert code == 0, err
-    results = json.loads((out / "results.json").read_text())
+def test_quick_run_on_wiki_r_end_to_end(quick_lecture):
+    results = json.loads((quick_lecture / "results.json").read_text())
     assert results["short_run"] and results["training"]["n_epochs"] == lecture.QUICK["n_epochs"]
     assert len(results["seeds"]) == lecture.QUICK["n_seeds"]
     assert results["periods"]["train"] == {"start": "2011-01-01", "end": "2014-12-31"}
     assert results["tables"]["lags"]["target_days"]["test"]["days"] == 251  # 2015 misses 2 days
     assert results["wall_time_s"] > 0
-
-
-@pytest.mark.slow
-def test_on_wiki_r_more_days_and_more_layers_fit_the_training_data_better():
-    """The lecture's two training-loss trends, with its own settings (2 seeds, no selection)."""
-    series = load_series(DataConfig())[0]
-    split = make_split(series, SplitConfig(), get_dataset("wiki-r"))
-    chosen = tuple(t for t in tables.TABLES if t.key in ("lags", "depth"))
-    fits = tables.plan(series, False, chosen, {"test": {"train": split.train, "test": split.test}})
-    train = dataclasses.replace(lecture.LECTURE_TRAINING, n_seeds=2)
-    results = run_experiments({"tables": tables.Tables(fits, train)})["tables"][0]
-    loss = {(spec, n_lags): r["train"]["mean"] for (_, spec, n_lags, _), r in results.items()}
-
-    lags = [loss[("linear", n)] for n in (1, 7, 28, 56)]
-    assert lags == sorted(lags, reverse=True)
-    assert lags[2] - lags[3] < (lags[0] - lags[1]) / 2  # 28 -> 56 gains clearly less than 1 -> 7
-    depth = [loss[(spec, 56)] for spec in ("relu:100", "relu:100x2", "relu:100x3", "relu:100x4")]
-    assert depth[3] < depth[0] and depth[1] < depth[0]
 
 
 def test_worker_processes_give_the_same_tables_as_one_process(views_csv, tmp_path, capsys):

@@ -1,13 +1,18 @@
 """The issue's acceptance checks on the real bundled series (a few seconds each)."""
 
+import dataclasses
 import json
 
 import numpy as np
 import pytest
 
 from viewcast.cli.main import main
-from viewcast.core.data import load_dataset
-from viewcast.core.features import Period, make_windows
+from viewcast.core.config import DataConfig, SplitConfig
+from viewcast.core.data import get_dataset, load_dataset, load_series
+from viewcast.core.features import Period, make_split, make_windows
+from viewcast.lecture import run as lecture
+from viewcast.lecture import tables
+from viewcast.lecture.experiment import run_experiments
 
 pytestmark = pytest.mark.slow
 
@@ -37,3 +42,20 @@ def test_one_day_mae_recovers_a_function_like_the_lectures(tmp_path):
 def test_gradient_descent_on_mse_agrees_with_least_squares(tmp_path):
     metrics = train(tmp_path, "--model", "linear", "--loss", "mse")
     assert abs(metrics["linear"]["least_squares"]["gd_train_mse_gap_percent"]) < 1.0
+
+
+def test_on_wiki_r_more_days_and_more_layers_fit_the_training_data_better():
+    """The lecture's two training-loss trends, with its own settings (2 seeds, no selection)."""
+    series = load_series(DataConfig())[0]
+    split = make_split(series, SplitConfig(), get_dataset("wiki-r"))
+    chosen = tuple(t for t in tables.TABLES if t.key in ("lags", "depth"))
+    fits = tables.plan(series, False, chosen, {"test": {"train": split.train, "test": split.test}})
+    train = dataclasses.replace(lecture.LECTURE_TRAINING, n_seeds=2)
+    results = run_experiments({"tables": tables.Tables(fits, train)})["tables"][0]
+    loss = {(spec, n_lags): r["train"]["mean"] for (_, spec, n_lags, _), r in results.items()}
+
+    lags = [loss[("linear", n)] for n in (1, 7, 28, 56)]
+    assert lags == sorted(lags, reverse=True)
+    assert lags[2] - lags[3] < (lags[0] - lags[1]) / 2  # 28 -> 56 gains clearly less than 1 -> 7
+    depth = [loss[(spec, 56)] for spec in ("relu:100", "relu:100x2", "relu:100x3", "relu:100x4")]
+    assert depth[3] < depth[0] and depth[1] < depth[0]

@@ -13,8 +13,9 @@ from viewcast.core.features import Period, fill_from_past
 from viewcast.core.inputs import INPUT_NAMES, Inputs
 from viewcast.forecasting import classical
 from viewcast.forecasting.backtest import backtest_periods, history_scale, run_backtest
-from viewcast.forecasting.forecast import FORECAST_TRAINING, Candidate, ForecastConfig, forecasts_of, recursive, run_forecast
+from viewcast.forecasting.forecast import FORECAST_TRAINING, Candidate, ForecastConfig, run_forecast
 from viewcast.forecasting.intervals import Offsets, adaptive, coverage, log_ratio
+from viewcast.forecasting.rolling import forecasts_of, recursive
 
 FAST = ForecastConfig(models=("linear",), lags=(7,), train=dataclasses.replace(FORECAST_TRAINING, n_epochs=3, n_seeds=2), days=3)
 FAST_CLI = ["--models", "linear", "--lags", "7", "--epochs", "3", "--seeds", "1", "--workers", "1", "--quiet"]
@@ -145,8 +146,9 @@ def test_forecast_dates_continue_the_calendar(weekly_series):
     leap = run_forecast(weekly_series[:"2020-12-30"], dataclasses.replace(FAST, days=2))
     assert [str(d) for d in leap.forecast["date"]] == ["2020-12-31", "2021-01-01"]
     frame = run.forecast
-    assert list(frame.columns) == ["date", "forecast", "lower", "upper"]
-    assert (frame["lower"] <= frame["forecast"]).all() and (frame["forecast"] <= frame["upper"]).all()
+    assert list(frame.columns) == ["date", "weekday", "forecast", "low", "high"]
+    assert list(frame["weekday"]) == ["Mon", "Tue", "Wed"]
+    assert (frame["low"] <= frame["forecast"]).all() and (frame["forecast"] <= frame["high"]).all()
     assert run.selection.val == Period.of("2020-12-06", "2021-02-28")  # 425 days: the last fifth held out
 
 
@@ -239,7 +241,7 @@ def test_bad_settings_get_one_line(args, message, tmp_path, capsys):
 
 def test_a_series_too_short_gets_one_line(write_csv, tmp_path, capsys):
     days = pd.date_range("2024-01-01", periods=20)
-    path = write_csv("date,views\n" + "".join(f"{d.date()},{i}\n" for i, d in enumerate(days)))
+    path = write_csv("date,views\n" + "".join(f"{d.date()},{i}\n" for i, d in enumerate(days, start=1)))
     assert main(["forecast", "--data", str(path), "--out", str(tmp_path / "out"), *FAST_CLI]) == 1
     err = capsys.readouterr().err
     assert "give a longer history" in err and err.count("\n") == 1

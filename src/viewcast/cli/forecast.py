@@ -12,7 +12,7 @@ from ..core.inputs import INPUT_NAMES
 from ..engine.cpu import n_cores
 from ..engine.folders import check_out_dir
 from ..forecasting.backtest import backtest_periods, run_backtest
-from ..forecasting.forecast import FORECAST_TRAINING, ForecastConfig, run_forecast, since
+from ..forecasting.forecast import FORECAST_TRAINING, ForecastConfig, run_forecast
 from ..reporting import forecast_text
 from ..reporting.outputs import BACKTEST_FOLDER, FORECAST_FOLDER, save_backtest, save_forecast
 from .options import (
@@ -45,7 +45,10 @@ def choice_options(command):
         click.option("--epochs", type=click.IntRange(min=1), default=FORECAST_TRAINING.n_epochs, show_default=True),
         click.option("--coverage", type=float, default=DEFAULT.coverage, show_default=True,
                      help="The share of days the intervals should hold."),
-        click.option("--train-start", help="Ignore the data before this day, YYYY-MM-DD."),
+        click.option("--windows", default=",".join(map(str, DEFAULT.windows)), show_default=True,
+                     help="Training windows validated for the pick, in years back from the history's end, beside all of it "
+                          "('' for all of it only)."),
+        click.option("--train-start", help="First day trained on, YYYY-MM-DD (the days before it are only inputs of the first windows)."),
         workers_option,
         click.option("--force", is_flag=True, help="Replace the --out folder if it exists (only a folder of the same kind)."),
         quiet_option,
@@ -53,29 +56,31 @@ def choice_options(command):
     return apply_options(options, command)
 
 
-def _forecast_config(models, lags, inputs, weekday, seeds, epochs, coverage, workers, days) -> ForecastConfig:
+def _forecast_config(models, lags, inputs, weekday, seeds, epochs, coverage, windows, workers, days) -> ForecastConfig:
     train = dataclasses.replace(FORECAST_TRAINING, n_seeds=seeds, n_epochs=epochs)
     return ForecastConfig(
         models=tuple(parse_list(str, models)), lags=tuple(parse_list(int, lags)), inputs=tuple(parse_list(str, inputs)),
         weekday=weekday, train=train, days=days, coverage=coverage, workers=workers or n_cores(),
+        windows=tuple(parse_list(int, windows)),
     )
 
 
 @click.command(name="forecast")
 @choice_options
 @click.option("--days", type=int, default=DEFAULT.days, show_default=True, help="How many days to forecast.")
+@click.option("--end", help="Forecast from the day after this one, YYYY-MM-DD; later data are only shown beside the forecast "
+                            "(default: the last day of the data).")
 @out_option("Folder for forecast.csv, the plot and the summary (default: runs/forecast-<data>-<time>).")
-def forecast_command(dataset, path, date_col, value_col, date_format, models, lags, inputs, weekday, seeds, epochs, coverage,
-                     train_start, workers, force, quiet, days, out):
+def forecast_command(dataset, path, date_col, value_col, date_format, series_id, models, lags, inputs, weekday, seeds, epochs, coverage,
+                     windows, train_start, workers, force, quiet, days, end, out):
     """Forecast the next days: choose a model by validation, retrain it on all the data."""
-    config = _forecast_config(models, lags, inputs, weekday, seeds, epochs, coverage, workers, days)
-    data = data_config(dataset, path, date_col, value_col, date_format)
+    config = _forecast_config(models, lags, inputs, weekday, seeds, epochs, coverage, windows, workers, days)
+    data = data_config(dataset, path, date_col, value_col, date_format, series_id)
+    first, last = (parse_day(value, option) if value else None for value, option in ((train_start, "--train-start"), (end, "--end")))
     series, _ = load_series(data)
-    if train_start is not None:
-        series = since(series, parse_day(train_start, "--train-start"))
     out = out or stamped(f"forecast-{source_name(data)}")
     check_out_dir(out, force, FORECAST_FOLDER)
-    run = run_forecast(series, config, data.source, progress=not quiet)
+    run = run_forecast(series, config, data.source, progress=not quiet, train_start=first, end=last)
     click.echo(forecast_text.forecast_report(run))
     save_forecast(run, out, force)
     saved = "forecast.csv, forecast.png, validation.csv and summary.txt"
@@ -90,11 +95,11 @@ def forecast_command(dataset, path, date_col, value_col, date_format, models, la
 @click.option("--classical/--no-classical", default=True, show_default=True,
               help="Compare with statsforecast's AutoETS and AutoARIMA when installed.")
 @out_option("Folder for the scores, the forecasts and the summary (default: runs/backtest-<data>-<time>).")
-def backtest_command(dataset, path, date_col, value_col, date_format, models, lags, inputs, weekday, seeds, epochs, coverage,
-                     train_start, workers, force, quiet, start, end, horizon, classical, out):
+def backtest_command(dataset, path, date_col, value_col, date_format, series_id, models, lags, inputs, weekday, seeds, epochs, coverage,
+                     windows, train_start, workers, force, quiet, start, end, horizon, classical, out):
     """Score the whole forecast procedure on days it never trained on, against the baselines."""
-    config = _forecast_config(models, lags, inputs, weekday, seeds, epochs, coverage, workers, horizon)
-    data = data_config(dataset, path, date_col, value_col, date_format)
+    config = _forecast_config(models, lags, inputs, weekday, seeds, epochs, coverage, windows, workers, horizon)
+    data = data_config(dataset, path, date_col, value_col, date_format, series_id)
     series, bundled = load_series(data)
     for value, option in ((start, "--start"), (end, "--end"), (train_start, "--train-start")):
         if value is not None:

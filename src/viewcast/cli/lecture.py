@@ -58,11 +58,11 @@ from .output import check_json_out, write_json_out
 @out_option("Folder for the results, the tables and report.html (default: runs/lecture-<data>-<time>).")
 @force_option("a lecture folder")
 @quiet_option
-def lecture_command(dataset, path, date_col, value_col, date_format, fill_gaps, seeds, seed, epochs, lr,
+def lecture_command(dataset, path, date_col, value_col, date_format, series_id, fill_gaps, seeds, seed, epochs, lr,
                     batch_size, quick, tables, device, workers, train_start, train_end, test_start, test_end, out, force, quiet):
     """Redo the lecture's experiments: one day, more days, width, depth, model selection."""
     config = LectureConfig(
-        data=data_config(dataset, path, date_col, value_col, date_format, fill_gaps),
+        data=data_config(dataset, path, date_col, value_col, date_format, series_id, fill_gaps),
         split=SplitConfig(train_start, train_end, test_start, test_end),
         train=lecture_training(quick, epochs, seeds, seed=seed, lr=lr, batch_size=batch_size, device=device),
         tables=tuple(parse_list(str, tables)),
@@ -99,7 +99,7 @@ def lecture_command(dataset, path, date_col, value_col, date_format, fill_gaps, 
 @out_option("Folder for results.csv and results.json (default: runs/sweep-<data>-<time>).")
 @force_option("a sweep folder")
 @quiet_option
-def sweep_command(config_file, dataset, path, date_col, value_col, date_format, fill_gaps, models, lags, lr, batch_size,
+def sweep_command(config_file, dataset, path, date_col, value_col, date_format, series_id, fill_gaps, models, lags, lr, batch_size,
                   seeds, seed, epochs, loss, optimizer, schedule, warmup_epochs, train_start, train_end, folds, workers, out, force, quiet):
     """Train a grid of models × lags × learning rates × batch sizes × seeds; rank by validation."""
     given = read_toml(config_file) if config_file is not None else {}
@@ -114,7 +114,7 @@ def sweep_command(config_file, dataset, path, date_col, value_col, date_format, 
     if options["dataset"] or options["data"]:  # a source given here replaces the file's
         given.pop("dataset", None), given.pop("data", None)
     settings = {"workers": n_cores()} | given | {name: value for name, value in options.items() if value is not None}
-    config = SweepConfig.from_settings(settings, date_col=date_col, value_col=value_col, date_format=date_format)
+    config = SweepConfig.from_settings(settings, date_col=date_col, value_col=value_col, date_format=date_format, series=series_id)
     out = out or stamped(f"sweep-{source_name(config.data)}")
     check_out_dir(out, force, SWEEP_FOLDER)
     run = run_sweep(config, progress=not quiet)
@@ -140,7 +140,7 @@ def sweep_command(config_file, dataset, path, date_col, value_col, date_format, 
 @out_option("Folder for the chart, the table and the results (default: runs/optimizers-<data>-<time>).")
 @force_option("an optimizers folder")
 @quiet_option
-def optimizers_command(dataset, path, date_col, value_col, date_format, fill_gaps, spec, lags, epochs, batch_size, loss,
+def optimizers_command(dataset, path, date_col, value_col, date_format, series_id, fill_gaps, spec, lags, epochs, batch_size, loss,
                        lr_text, seed, device, workers, train_start, train_end, test_start, test_end, out, force, quiet):
     """Train one network from the same initial weights with GD, momentum, Adagrad, RMSProp and Adam,
     with and without warm-up and decay; walk the error surface with the same rules."""
@@ -153,7 +153,7 @@ def optimizers_command(dataset, path, date_col, value_col, date_format, fill_gap
             raise click.BadParameter(f"{item!r} is not NAME=RATE, e.g. adam=0.001", param_hint="--lr") from None
     config = OptimizersConfig(spec=spec, n_lags=lags, n_epochs=epochs, batch_size=batch_size, loss=loss, seed=seed,
                               device=device, lrs=given)
-    data = data_config(dataset, path, date_col, value_col, date_format, fill_gaps)
+    data = data_config(dataset, path, date_col, value_col, date_format, series_id, fill_gaps)
     out = out or stamped(f"optimizers-{source_name(data)}")
     check_out_dir(out, force, OPTIMIZERS_FOLDER)
     results = run_optimizers(config, data, SplitConfig(train_start, train_end, test_start, test_end),
@@ -170,11 +170,11 @@ def optimizers_command(dataset, path, date_col, value_col, date_format, fill_gap
 @click.option("--seed", type=int, default=0, show_default=True)
 @period_options
 @json_out_options
-def classify_command(dataset, path, date_col, value_col, date_format, lags, epochs, seed, train_start, train_end, test_start,
+def classify_command(dataset, path, date_col, value_col, date_format, series_id, lags, epochs, seed, train_start, train_end, test_start,
                      test_end, out, force):
     """Classification: will the day be above its week's median? Softmax with cross-entropy or MSE."""
     check_json_out(out, force)
-    series, bundled = load_series(data_config(dataset, path, date_col, value_col, date_format))
+    series, bundled = load_series(data_config(dataset, path, date_col, value_col, date_format, series_id))
     split = make_split(series, SplitConfig(train_start, train_end, test_start, test_end), bundled)
     results = run_classification(series, split, lags, seed, epochs)
     click.echo(text.classification_report(results))

@@ -9,6 +9,7 @@ they are registered here, in one place.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -19,9 +20,19 @@ from ..errors import ViewcastError
 from . import forecast, lecture, train
 
 
+class Notes(logging.Handler):
+    """The library's notes (logger "viewcast", INFO: how a file was read) as 'note: ...' lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"note: {record.getMessage()}", err=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with `argv` (default: the command line); returns the exit status."""
     keep_freed_memory()  # training's large temporaries reuse memory instead of faulting in new pages
+    logger, notes = logging.getLogger("viewcast"), Notes(logging.INFO)
+    logger.addHandler(notes)
+    logger.setLevel(logging.INFO)
     try:
         return cli.main(args=argv, prog_name="viewcast", standalone_mode=False) or 0
     except click.ClickException as err:
@@ -33,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     except ViewcastError as err:
         click.echo(f"viewcast: error: {err}", err=True)
         return 1
+    finally:
+        logger.removeHandler(notes)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

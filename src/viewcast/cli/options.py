@@ -12,8 +12,10 @@ from pathlib import Path
 
 import click
 import pandas as pd
+from tabulate import tabulate
 
 from ..core.config import DataConfig
+from ..core.data import series_table
 from ..errors import ConfigError
 
 
@@ -24,10 +26,16 @@ def apply_options(options, command):
 def data_options(command):
     """Where a CSV's columns and dates are (for --data)."""
     options = [
-        click.option("--data", "path", type=click.Path(path_type=Path), help="Your daily CSV file."),
-        click.option("--date-col", help="Name of the date column (default: found by name: ds, date, Date...)."),
-        click.option("--value-col", help="Name of the value column (default: found by name: y, views, Views...)."),
-        click.option("--date-format", help="strftime format of the dates, e.g. %d/%m/%Y (default: ISO, 2024-01-31)."),
+        click.option("--data", "path", type=click.Path(path_type=Path),
+                     help="Your daily CSV file, or a YouTube Studio export: its zip, the folder it unpacks to, or one of its CSVs."),
+        click.option("--date-col", help="Name of the date column (default: found by name: ds, date, Date, Datum, 日期...)."),
+        click.option("--metric", "--value-col", "value_col",
+                     help="The column to forecast (default: Views in any Studio language, else y, views, value, count)."),
+        click.option("--series", "series_id",
+                     help="In a long export (Chart data: one row per day and video or traffic source), the one to use: "
+                          "its ID or name; `list` lists them (default: their sum)."),
+        click.option("--date-format", help="strftime format of the dates, e.g. %d/%m/%Y (default: ISO, DD-MM-YYYY, M/D/YY, "
+                                           "Jan 19, 2022... when the data decide the order of day and month)."),
     ]
     return apply_options(options, command)
 
@@ -84,18 +92,29 @@ def json_out_options(command):
     return apply_options(options, command)
 
 
-def data_config(dataset, path, date_col, value_col, date_format, fill_gaps=False) -> DataConfig:
-    """The `DataConfig` of the source options: --dataset or --data, not both (default: wiki-r)."""
+def data_config(dataset, path, date_col, value_col, date_format, series_id=None, fill_gaps=False) -> DataConfig:
+    """The `DataConfig` of the source options: --dataset or --data, not both (default: wiki-r).
+
+    `--series list` prints the series of a long export, with their totals, and ends the command.
+    """
     if dataset and path:
         raise click.UsageError("give --dataset or --data, not both")
-    return DataConfig(
+    if series_id is not None and not path:
+        raise click.UsageError("--series picks one series of a long --data file (a Chart data export)")
+    data = DataConfig(
         dataset=None if path else (dataset or "wiki-r"),
         path=str(path) if path else None,
         date_col=date_col,
         value_col=value_col,
         date_format=date_format,
+        series=None if series_id == "list" else series_id,
         fill_gaps=fill_gaps,
     )
+    if series_id == "list":
+        listed = series_table(data)
+        click.echo(tabulate(listed, headers="keys", showindex=False, floatfmt=",.10g", tablefmt="simple"))
+        raise click.exceptions.Exit(0)
+    return data
 
 
 def source_name(data: DataConfig) -> str:

@@ -66,12 +66,12 @@ from .output import check_json_out, write_json_out
 @out_option("Run folder to write (default: runs/<data>-<model>-<lags>-<time>).")
 @force_option("a run folder")
 @quiet_option
-def train_command(dataset, path, date_col, value_col, date_format, fill_gaps, spec, lags, scale, loss,
+def train_command(dataset, path, date_col, value_col, date_format, series_id, fill_gaps, spec, lags, scale, loss,
                   optimizer, lr, epochs, batch_size, schedule, warmup_epochs, patience, seeds, seed, device,
                   train_start, train_end, test_start, test_end, val_days, out, force, quiet):
     """Train a model on daily views and save the run."""
     config = RunConfig(
-        data=data_config(dataset, path, date_col, value_col, date_format, fill_gaps),
+        data=data_config(dataset, path, date_col, value_col, date_format, series_id, fill_gaps),
         split=SplitConfig(train_start, train_end, test_start, test_end, val_days),
         model=ModelConfig(spec, lags, scale),
         train=TrainConfig(
@@ -91,13 +91,13 @@ def train_command(dataset, path, date_col, value_col, date_format, fill_gaps, sp
 @click.command(name="predict")
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @data_options
-def predict_command(run_dir, path, date_col, value_col, date_format):
+def predict_command(run_dir, path, date_col, value_col, date_format, series_id):
     """Forecast the day after the data ends, with a saved run."""
     run = load_run(run_dir)
     data = run.config.data
     if path is not None:
         data = DataConfig(dataset=None, path=str(path), date_col=date_col, value_col=value_col,
-                          date_format=date_format, fill_gaps=data.fill_gaps)
+                          date_format=date_format, series=series_id, fill_gaps=data.fill_gaps)
     series, _ = load_series(data)
     forecast = run.forecaster.predict(series)
     click.echo(text.next_day(forecast, data.source, series.index[-1], run.config.model.spec, run.config.model.n_lags, run_dir))

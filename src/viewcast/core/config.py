@@ -39,6 +39,7 @@ def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
 class DataConfig:
     """Where the daily series comes from: a bundled dataset or a CSV file.
 
+    `series` picks one video or traffic source of a long export (default: their sum).
     `fill_gaps=True` fills missing days by linear interpolation; by default examples
     that touch a missing day are left out (and counted) instead.
     """
@@ -48,6 +49,7 @@ class DataConfig:
     date_col: str | None = None
     value_col: str | None = None
     date_format: str | None = None
+    series: str | None = None
     fill_gaps: bool = False
 
     def __post_init__(self):

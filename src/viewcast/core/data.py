@@ -19,6 +19,8 @@ line (or date) and what to do about it.
 from __future__ import annotations
 
 import csv
+import io
+import logging
 import warnings
 from dataclasses import dataclass
 from importlib import resources
@@ -28,11 +30,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, DataError
+from . import dates, studio
 from .config import DataConfig
+from .studio import long_series
+from .units import decimals_of, metric_label
 
 DATE_NAMES = ("ds", "date", "day")
 VALUE_NAMES = ("y", "views", "value", "count")
 _HEADER_LINES = 1  # CSV line of data row i is i + 1 + _HEADER_LINES
+log = logging.getLogger("viewcast")
 
 
 @dataclass(frozen=True)
@@ -98,168 +104,249 @@ def load_csv(
     date_col: str | None = None,
     value_col: str | None = None,
     date_format: str | None = None,
+    series: str | None = None,
 ) -> pd.Series:
-    """Read a daily CSV into a sorted series of non-negative values indexed by date.
+    """Read a daily CSV, or a YouTube Studio export, into a sorted series of non-negative values indexed by date.
 
-    `date_format` is a `strftime` pattern (default: ISO dates, `2024-01-31`).
+    `path`: a CSV, or a Studio export's zip or folder (`studio.read_text` picks its file).
+    `date_format`: a `strftime` pattern (default: the one style of `dates.STYLES` that
+    reads every date). `series`: in a long file (one row a day per video or traffic
+    source), the one to read, by ID or name (default: their sum). Empty cells are
+    missing days; the zero days before the first nonzero one are left out. What was
+    read that way is logged (`logging`, logger "viewcast"), one line each.
+
     Raises `DataError` for an unreadable file, missing columns, bad or duplicated
-    dates, and missing, non-numeric or negative values.
+    dates, and non-numeric or negative values.
     """
-    path = Path(path)
-    frame = _read_table(path)
-    date_col, value_col = _pick_columns(frame, path, date_col, value_col)
-    frame = frame[[date_col, value_col]].fillna("")  # a short row's absent fields
-    frame = frame[frame[date_col].str.strip().str.lower() != "total"]  # YouTube Studio's sum row
-    if frame.empty:
-        raise DataError(f"{path}: no data rows under the header")
+    source = studio.read_text(Path(path), long=series is not None)
+    frame = _read_table(source)
+    columns = _pick_columns(frame, source.label, date_col, value_col)
+    frame = _data_rows(frame, columns, source.label)
     lines = frame.index.to_numpy() + 1 + _HEADER_LINES
-    dates = _parse_dates(frame[date_col], lines, path, date_format)
-    values = _parse_values(frame[value_col], dates, lines, path)
-    _check_unique(dates, lines, path)
-    series = pd.Series(values, index=pd.DatetimeIndex(dates, name="date"), name=value_col)
-    return series.sort_index()
+    dates = _parse_dates(frame[columns.date], lines, source.label, date_format)
+    values = _parse_values(frame[columns.value], dates, lines, source.label)
+    if columns.dimension is not None:
+        read = long_series(frame, dates, values, columns, series, source.label)
+    else:
+        if series is not None:
+            raise DataError(f"{source.label}: has one series, not one per video or traffic source; leave out --series")
+        _check_unique(dates, lines, source.label)
+        read = pd.Series(values, index=pd.DatetimeIndex(dates, name="date"), name=columns.value)
+    return _drop_leading_zeros(_drop_empty(read.sort_index(), source.label), source.label)
 
 
 def describe(series: pd.Series) -> dict:
-    """First and last date, days with data and days missing in between."""
+    """First and last date, days with data and days missing in between; what the values are and their decimals."""
     span = (series.index[-1] - series.index[0]).days + 1
     return {
         "first": series.index[0].date().isoformat(),
         "last": series.index[-1].date().isoformat(),
         "days": len(series),
         "missing_days": span - len(series),
+        "metric": metric_label(series.name),
+        "decimals": decimals_of(series.to_numpy()[-365:]),
     }
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def _read_table(source: studio.TextFile) -> pd.DataFrame:
     """The file as strings, every line kept, so row i is CSV line i + 2."""
+    if not source.text.strip():
+        raise DataError(f"{source.label}: is empty; it needs a header and one row a day")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)  # a row longer than the header
             return pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                index_col=False,
-                encoding="utf-8-sig",
+                io.StringIO(source.text), dtype=str, keep_default_na=False, skip_blank_lines=False, index_col=False
             )
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file; check the path") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a folder, not a CSV file") from None
-    except PermissionError:
-        raise DataError(f"{path}: cannot be read (permission denied)") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: is not a UTF-8 text CSV file; export it as CSV") from None
     except pd.errors.EmptyDataError:
-        raise DataError(f"{path}: is empty; it needs a header and one row a day") from None
+        raise DataError(f"{source.label}: is empty; it needs a header and one row a day") from None
     except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
-        raise DataError(f"{path}: is not a well-formed CSV ({_ragged_line(path) or err})") from None
+        raise DataError(f"{source.label}: is not a well-formed CSV ({_ragged_line(source.text) or err})") from None
 
 
-def _ragged_line(path: Path) -> str | None:
+def _ragged_line(text: str) -> str | None:
     """'line N has K fields, the header M' for the first row whose length differs from the header's."""
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        rows = csv.reader(f)
-        n_fields = len(next(rows))
-        for row in rows:
-            if row and len(row) != n_fields:
-                return f"line {rows.line_num} has {len(row)} fields, the header {n_fields}"
+    rows = csv.reader(io.StringIO(text, newline=""))
+    n_fields = len(next(rows))
+    for row in rows:
+        if row and len(row) != n_fields:
+            return f"line {rows.line_num} has {len(row)} fields, the header {n_fields}"
     return None
 
 
-def _pick_columns(frame, path, date_col, value_col) -> tuple[str, str]:
-    columns = list(frame.columns)
-    listed = ", ".join(map(str, columns))
-    for given, option in ((date_col, "--date-col"), (value_col, "--value-col")):
-        if given is not None and given not in columns:
-            raise DataError(f"{path}: no column {given!r} for {option} (columns: {listed})")
-    if len(columns) == 1 and any(sep in str(columns[0]) for sep in ";\t|"):
+@dataclass(frozen=True)
+class Columns:
+    """Which column holds what: the date, the value, and in a long file the dimension (video, traffic source...)."""
+
+    date: str
+    value: str
+    dimension: str | None = None
+    title: str | None = None
+    publish: str | None = None
+
+
+def _pick_columns(frame, label, date_col, value_col) -> Columns:
+    columns = [str(c) for c in frame.columns]
+    listed = ", ".join(columns)
+    if date_col is not None and date_col not in columns:
+        raise DataError(f"{label}: no column {date_col!r} for --date-col (columns: {listed})")
+    if len(columns) == 1 and any(sep in columns[0] for sep in ";\t|"):
         raise DataError(
-            f"{path}: has one column {columns[0]!r}; viewcast reads comma-separated files: "
-            "save it as CSV with commas"
+            f"{label}: has one column {columns[0]!r}; viewcast reads comma-separated files: save it as CSV with commas"
         )
-    date_col = date_col or _find_column(columns, DATE_NAMES, "date", "--date-col", path)
-    value_col = value_col or _find_column(columns, VALUE_NAMES, "value", "--value-col", path)
+    roles = {c: studio.role_of(c) for c in columns}
+    if date_col is None and studio.kind(columns) == "table" and {"content", "video title"} & set(roles.values()):
+        raise DataError(
+            f"{label}: is YouTube Studio's table data (one row per video, no dates); "
+            "give the export's zip, Totals.csv or Chart data.csv"
+        )
+    date_col = date_col or _find_column(columns, roles, "date", DATE_NAMES, label, "--date-col")
+    value_col = _metric_column(columns, roles, value_col, label) if value_col else \
+        _find_column(columns, roles, "views", VALUE_NAMES, label, "--metric")
     if date_col == value_col:
-        raise DataError(f"{path}: the dates and the values cannot both come from column {date_col!r}")
-    return date_col, value_col
+        raise DataError(f"{label}: the dates and the values cannot both come from column {date_col!r}")
+    dimension = next((c for c in columns if roles[c] in studio.DIMENSIONS), None)
+    first = {role: next((c for c in columns if roles[c] == role), None) for role in ("video title", "video publish time")}
+    return Columns(date_col, value_col, dimension, first["video title"], first["video publish time"])
 
 
-def _find_column(columns, names, what, option, path) -> str:
-    found = [c for c in columns if str(c).strip().lower() in names]
-    listed = ", ".join(map(str, columns))
+def _metric_column(columns, roles, wanted, label) -> str:
+    """The column --metric names: as written, or by its role in any language ('views' finds 'Aufrufe')."""
+    if wanted in columns:
+        return wanted
+    role = studio.role_of(wanted)
+    found = [c for c in columns if studio.fold(c) == studio.fold(wanted) or (role is not None and roles[c] == role)]
     if not found:
-        raise DataError(
-            f"{path}: no {what} column found (columns: {listed}); name it with {option}"
-        )
-    if len(found) > 1:
-        raise DataError(
-            f"{path}: several possible {what} columns ({', '.join(found)}); choose one with {option}"
-        )
+        raise DataError(f"{label}: no column {wanted!r} for --metric (columns: {', '.join(columns)})")
     return found[0]
 
 
-def _parse_dates(text: pd.Series, lines, path, date_format) -> pd.DatetimeIndex:
-    text = text.str.strip()
-    if date_format is None:  # a UTC offset does not change the calendar day written (DST exports)
-        text = text.str.replace(r"(?<=\d)(Z|[+-]\d\d:?\d\d)$", "", regex=True)
+def _find_column(columns, roles, role, names, label, option) -> str:
+    """The one column of `role` (by its Studio name in any language) or, failing that, named like one of `names`."""
+    found = [c for c in columns if roles[c] == role or studio.fold(c) in names]
+    listed = ", ".join(columns)
+    what = "date" if role == "date" else "value"
+    if not found:
+        raise DataError(f"{label}: no {what} column found (columns: {listed}); name it with {option}")
+    if len(found) > 1:
+        raise DataError(f"{label}: several possible {what} columns ({', '.join(found)}); choose one with {option}")
+    return found[0]
+
+
+def _data_rows(frame: pd.DataFrame, columns: Columns, label: str) -> pd.DataFrame:
+    """The rows that are days: without Studio's Total row and a last line like 'Showing top 500 results'."""
+    frame = frame.fillna("")  # a short row's absent fields
+    first = frame[columns.date].str.strip()
+    frame = frame[~first.map(studio.fold).isin(studio.names("total"))]
+    if len(frame):
+        last = frame.iloc[-1]
+        others = last.drop(columns.date).str.strip()
+        if (others == "").all() and last[columns.date].strip()[:1].isalpha():
+            log.info("%s: line %d, %r, is a footer, not a day: left out", label, frame.index[-1] + 1 + _HEADER_LINES,
+                     _cut(last[columns.date].strip()))
+            frame = frame.iloc[:-1]
+    if frame.empty:
+        raise DataError(f"{label}: no data rows under the header")
+    return frame
+
+
+def _parse_dates(text: pd.Series, lines, label, date_format) -> pd.DatetimeIndex:
     try:
-        dates = pd.to_datetime(text, format=date_format or "ISO8601", errors="coerce")
-    except ValueError as err:
-        raise DataError(f"{path}: the dates cannot be read with format {date_format!r} ({err})") from None
-    bad = np.flatnonzero(dates.isna().to_numpy())
+        parsed = dates.parse_dates(text, date_format)
+    except DataError as err:
+        raise DataError(f"{label}: {err}") from None
+    found = parsed.dates
+    bad = np.flatnonzero(found.isna().to_numpy())
     if len(bad):
         i = bad[0]
-        shown = repr(text.iloc[i]) if text.iloc[i] else "an empty date"
-        expected = date_format or "YYYY-MM-DD"
-        raise DataError(
-            f"{path}: line {lines[i]}: {shown} is not a date in the form {expected}; "
-            "fix it, or give the format with --date-format"
-        )
-    if getattr(dates.dt, "tz", None) is not None:
-        dates = dates.dt.tz_localize(None)
-    timed = np.flatnonzero((dates != dates.dt.normalize()).to_numpy())
+        cell = text.iloc[i].strip()
+        shown = repr(_cut(cell)) if cell else "an empty date"
+        expected = date_format or f"{parsed.style} (or another of {', '.join(dates.STYLES)})"
+        raise DataError(f"{label}: line {lines[i]}: {shown} is not a date in the form {expected}; "
+                        "fix it, or give the format with --date-format")
+    if getattr(found.dt, "tz", None) is not None:
+        found = found.dt.tz_localize(None)
+    timed = np.flatnonzero((found != found.dt.normalize()).to_numpy())
     if len(timed):
         i = timed[0]
-        raise DataError(
-            f"{path}: line {lines[i]}: {text.iloc[i]!r} has a time of day; "
-            "viewcast needs one row a day (sum the rows of each day first)"
-        )
-    return pd.DatetimeIndex(dates)
+        raise DataError(f"{label}: line {lines[i]}: {_cut(text.iloc[i].strip())!r} has a time of day; "
+                        "viewcast needs one row a day (sum the rows of each day first)")
+    return pd.DatetimeIndex(found)
 
 
-def _parse_values(text: pd.Series, dates, lines, path) -> np.ndarray:
+def _parse_values(text: pd.Series, dates, lines, label) -> np.ndarray:
+    """The values as floats, NaN where a cell is empty (a missing day, never a zero)."""
     text = text.str.strip()
     values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
-    bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
+    bad = np.flatnonzero(((~np.isfinite(values)) & (text != "").to_numpy()) | (values < 0))
     if len(bad):
         i = bad[0]
-        raise DataError(f"{path}: line {lines[i]} ({dates[i].date()}): {_value_problem(text.iloc[i])}")
+        raise DataError(f"{label}: line {lines[i]} ({dates[i].date()}): {_value_problem(text.iloc[i])}")
     return values
 
 
 def _value_problem(text: str) -> str:
-    if not text:
-        return "the value is missing; fill it in, or delete the row (a deleted day counts as missing)"
     if text.lstrip().startswith("-") and np.isfinite(pd.to_numeric(text, errors="coerce")):
         return f"{text} is negative; counts cannot be"
-    return f"{text!r} is not a number; fix or delete the row"
+    return f"{_cut(text)!r} is not a number; fix or delete the row"
 
 
-def _check_unique(dates: pd.DatetimeIndex, lines, path) -> None:
+def _cut(text: str, most: int = 60) -> str:
+    """Quoted input, cut to `most` characters: an error line stays one short line."""
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def _check_unique(dates: pd.DatetimeIndex, lines, label) -> None:
     repeated = dates.duplicated(keep=False)
     if repeated.any():
         first = dates[repeated][0]
         where = " and ".join(str(n) for n in lines[dates == first][:2])
-        raise DataError(
-            f"{path}: {first.date()} appears more than once (lines {where}); keep one row a day"
-        )
+        raise DataError(f"{label}: {first.date()} appears more than once (lines {where}); keep one row a day")
+
+
+def _drop_empty(series: pd.Series, label: str) -> pd.Series:
+    """Empty cells are missing days: left out of the index, never read as zeros."""
+    empty = int(series.isna().sum())
+    if empty:
+        log.info("%s: %s, read as missing days (never as zeros)", label, _count(empty, "empty cell"))
+        series = series.dropna()
+    if series.empty:
+        raise DataError(f"{label}: every value is empty")
+    return series
+
+
+def _drop_leading_zeros(series: pd.Series, label: str) -> pd.Series:
+    """The series from its first nonzero day: an export padded with zeros back to 2007 says nothing before it."""
+    nonzero = np.flatnonzero(series.to_numpy() > 0)
+    if len(nonzero) == 0:
+        raise DataError(f"{label}: every value is 0; there is nothing to learn from")
+    if nonzero[0] > 0:
+        first = series.index[nonzero[0]]
+        log.info("%s: left out %s of 0 before the first nonzero day (%s)", label, _count(int(nonzero[0]), "day"), first.date())
+        series = series.iloc[nonzero[0]:]
+    return series
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n:,} {what}" + ("" if n == 1 else "s")
 
 
 def load_series(data: DataConfig) -> tuple[pd.Series, Dataset | None]:
     """The series a `DataConfig` points to, and its bundled `Dataset` entry if any."""
     if data.dataset is not None:
         return load_dataset(data.dataset), get_dataset(data.dataset)
-    return load_csv(data.path, data.date_col, data.value_col, data.date_format), None
+    return load_csv(data.path, data.date_col, data.value_col, data.date_format, data.series), None
+
+
+def series_table(data: DataConfig) -> pd.DataFrame:
+    """The series of a long file (one row per video or traffic source), with their totals, largest first."""
+    source = studio.read_text(Path(data.path), long=True)
+    frame = _read_table(source)
+    columns = _pick_columns(frame, source.label, data.date_col, data.value_col)
+    if columns.dimension is None:
+        raise DataError(f"{source.label}: has one series, not one per video or traffic source; leave out --series")
+    frame = _data_rows(frame, columns, source.label)
+    lines = frame.index.to_numpy() + 1 + _HEADER_LINES
+    values = _parse_values(frame[columns.value], _parse_dates(frame[columns.date], lines, source.label, data.date_format),
+                           lines, source.label)
+    return studio.totals(frame, values, columns)

@@ -1,10 +1,17 @@
 """Numbers as the lecture writes them, for every layer that puts a number into words.
 
-    >>> k(482.0), k(18.0), days(1), days(7)
-    ('0.48k', '0.018k', '1 day', '7 days')
+The lecture writes views in thousands ("0.48k"); a small channel's 25 views a day stay
+"25", and a figure is never shown with fewer than two significant digits.
+
+    >>> k(482.0), k(18.0), k(0.4), days(1), days(7)
+    ('0.48k', '18', '0.40', '1 day', '7 days')
+    >>> amount(1234.4), amount(3.24), amount(0.25, decimals=3), metric_label("Views"), metric_label("Watch time (hours)")
+    ('1,234', '3.2', '0.250', 'views', 'Watch time (hours)')
 """
 
 from __future__ import annotations
+
+import math
 
 PERIOD_NAMES = {"train": "training", "val": "validation", "test": "test"}
 """A period in a sentence: 'the training period'."""
@@ -13,14 +20,43 @@ PERIOD_HEADERS = {"train": "train", "val": "validation", "test": "test"}
 """A period as a table's column or a short label: 'train 1,438 of 1,461'."""
 
 
-def k(views: float, decimals: int | None = None) -> str:
-    """Views in thousands, as the lecture writes them: 482.0 -> '0.48k'.
+SMALL = 99.5
+"""Below this, numbers are written as they are ('25'), not in thousands ('0.025k')."""
 
-    Under 0.1k a third decimal keeps small losses apart: 18.0 -> '0.018k'.
-    """
+
+def k(views: float, decimals: int | None = None) -> str:
+    """Views in thousands, as the lecture writes them: 482.0 -> '0.48k'; under 0.1k as they are: 18.0 -> '18'."""
+    if abs(views) < SMALL:
+        return amount(views)
     if decimals is None:
-        decimals = 2 if abs(views) >= 99.5 else 3
+        decimals = 2
     return f"{views / 1000:.{decimals}f}k"
+
+
+def amount(value: float, decimals: int = 0) -> str:
+    """`value` with the data's `decimals`, and more when that leaves fewer than two significant digits."""
+    if not math.isfinite(value):
+        return str(value)
+    shown = decimals
+    if value != 0 and abs(value) < 10:
+        shown = max(decimals, 1 - math.floor(math.log10(abs(value))))
+    return f"{value:,.{min(shown, 6)}f}"
+
+
+def metric_label(name: str | None) -> str:
+    """How sentences name the values: 'views' for the usual names of view counts, else the column's own name."""
+    if name is None or str(name).strip().lower() in ("views", "view", "y", "value"):
+        return "views"
+    return str(name)
+
+
+def decimals_of(values) -> int:
+    """The decimals the data are written with (0 for counts, 3 for '243.645'), up to 3."""
+    for decimals in range(3):
+        scaled = [v * 10**decimals for v in values]
+        if all(abs(v - round(v)) < 1e-6 for v in scaled):
+            return decimals
+    return 3
 
 
 def days(n: int) -> str:
@@ -36,7 +72,18 @@ def with_spread(summary: dict) -> str:
     """
     if len(summary["per_seed"]) == 1:
         return k(summary["mean"])
-    return f"{k(summary['mean'])} ± {k(summary['std'], 3)}"
+    return spread(summary["mean"], summary["std"])
+
+
+def spread(mean: float, std: float) -> str:
+    """'0.48k ± 0.012k', or '25 ± 0.31' for a small channel (the std in the mean's unit).
+
+    >>> spread(24.5, 0.31)
+    '24 ± 0.31'
+    """
+    if abs(mean) < SMALL:
+        return f"{amount(mean)} ± {amount(std)}"
+    return f"{k(mean)} ± {std / 1000:.3f}k"
 
 
 def whole(value: float | None) -> str:

@@ -11,7 +11,7 @@ compared with: same-as-yesterday, same-as-last-week (the seasonal naive), and, w
 the `classical` extra is installed, statsforecast's AutoETS and AutoARIMA with a weekly
 season. Every method is scored on the same test days (those with data), per horizon:
 
-    MAE, RMSE, MAPE (%), MASE = MAE / (the seasonal naive's one-day MAE on the history)
+    MAE, RMSE, MAPE (%), MASE = MAE / (the seasonal naive's one-day MAE on the days the pick was retrained on)
 
 and the intervals' coverage: the share of test days inside them.
 """
@@ -33,16 +33,16 @@ from . import classical
 from .forecast import (
     BASELINE_CANDIDATES,
     ForecastConfig,
-    Forecasts,
     Selection,
     config_summary,
     fitted_predictor,
-    forecasts_of,
     observed_days,
     select,
     validation_split,
+    window_summary,
 )
 from .intervals import WINDOW, Offsets, adaptive, coverage, log_ratio
+from .rolling import Forecasts, forecasts_of
 
 
 @dataclass
@@ -86,14 +86,15 @@ def run_backtest(series: pd.Series, config: ForecastConfig, history: Period, tes
     filled = fill_from_past(series)  # a missing test day is filled from the days before it
     train, val = validation_split(history)
     selection = select(series, filled, train, val, config, progress)
-    pick = fitted_predictor(selection.picked, series, filled, history, config, progress)
+    trained_on = selection.training_period(history)
+    pick = fitted_predictor(selection.picked, series, filled, trained_on, config, progress)
     viewcast = forecasts_of(pick, filled, days, config.days)
     methods = {f"viewcast ({selection.picked.label})": (viewcast.predicted, *_intervals(viewcast, selection, config))}
     for baseline in BASELINE_CANDIDATES:
         methods[baseline.label] = (forecasts_of(Naive(baseline.n_lags), filled, days, config.days).predicted, None, None)
     if with_classical and classical.available():
         methods |= classical.classical_forecasts(filled, history, days, config.days, config.coverage, progress)
-    scale = history_scale(series, history)
+    scale = history_scale(series, trained_on)  # on the days the pick learned from, not on quiet years before them
     scores = [
         _score(name, h, viewcast.y, predicted[h - 1], lower, upper, scale)
         for name, (predicted, lower, upper) in methods.items()
@@ -103,7 +104,9 @@ def run_backtest(series: pd.Series, config: ForecastConfig, history: Period, tes
         "source": source,
         "data": describe(series),
         "method": "rolling origin: fitted once on the history, then fed the real past up to each origin",
-        "periods": {"history": str(history), "train": str(train), "validation": str(val), "test": str(test)},
+        "periods": {"history": str(history), "train": str(train), "validation": str(val), "test": str(test),
+                    "final_training": str(trained_on)},
+        "training_window": window_summary(selection),
         "test_days": len(days),
         "coverage": config.coverage,
         "intervals": f"adaptive split conformal, from the pick's last {WINDOW} known out-of-sample errors at each "

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..core.baselines import BASELINES
 from ..core.models import parse_spec
-from ..core.units import days, k
+from ..core.units import days, k, spread
 from ..errors import DataError
 from .folder import load_lecture
 from .guide import OPTIMIZATION_FAILURE, OVERFITTING, Loss, compare
@@ -94,7 +94,7 @@ def _large_training_loss(table: dict) -> list[Finding]:
             continue
         contained = [(name, mae) for name, mae in beaten_by if _contains(row["spec"], row["n_lags"], BASELINES[name])]
         name, mae = min(contained or beaten_by, key=lambda item: item[1])  # a rule it could be, first
-        numbers = f"training MAE {k(train['mean'])} ± {k(train['std'], 3)} against {k(mae)} for '{name}', on the same days"
+        numbers = f"training MAE {spread(train['mean'], train['std'])} against {k(mae)} for '{name}', on the same days"
         if contained:
             text = (f"{row['label']}: a large training loss ({numbers}), though its function set contains '{name}': "
                     "the optimizer did not find a point it could have; an optimization failure")

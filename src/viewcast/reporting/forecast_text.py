@@ -6,7 +6,13 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from ..core.baselines import BASELINES
-from ..core.units import days, whole
+from ..core.units import amount, days
+
+
+def _unit(data: dict):
+    """The values' name ('views', 'Watch time (hours)') and a formatter at their precision."""
+    decimals = data.get("decimals", 0)
+    return data.get("metric", "views"), lambda value: "n/a" if value is None else amount(value, decimals)
 
 
 def _horizons(n_days: int) -> list[int]:
@@ -14,8 +20,9 @@ def _horizons(n_days: int) -> list[int]:
     return list(range(1, min(n_days, 7) + 1)) + ([n_days] if n_days > 7 else [])
 
 
-def validation_table(selection, n_days: int, top: int = 12) -> str:
+def validation_table(selection, n_days: int, data: dict, top: int = 12) -> str:
     """The candidates ranked by validation MAE (mean over the horizons), with each horizon's MAE."""
+    metric, whole = _unit(data)
     horizons = _horizons(n_days)
     shown = selection.table[:top] + [row for row in selection.table[top:] if row["model"] in BASELINES]  # always the baselines
     rows = [
@@ -28,21 +35,24 @@ def validation_table(selection, n_days: int, top: int = 12) -> str:
     more = f" (the best {top} of {len(selection.table)}, and the baselines)" if len(selection.table) > top else ""
     return "\n".join([
         f"Validation: trained on {selection.train}, every day of {selection.val} forecast from the real past{more}. "
-        "MAE in views, h days ahead (+h); a network's forecast is the mean of its seeds' (one seed: each alone, on average).",
+        f"MAE in {metric}, h days ahead (+h); a network's forecast is the mean of its seeds' (one seed: each alone, on average).",
         "",
         tabulate(rows, headers=headers, tablefmt="simple", colalign=["left"] + ["right"] * (len(headers) - 2) + ["left"]),
     ])
 
 
-def forecast_table(frame, coverage: float) -> str:
+def forecast_table(frame, coverage: float, data: dict) -> str:
     """The forecast, one row per day, with its interval."""
-    rows = [[f"{day} {day:%a}", f"{f:,.0f}", f"{lo:,.0f} .. {hi:,.0f}"]
-            for day, f, lo, hi in zip(frame["date"], frame["forecast"], frame["lower"], frame["upper"])]
-    return tabulate(rows, headers=["day", "forecast", f"{coverage:.0%} interval"], tablefmt="simple", colalign=["left", "right", "right"])
+    metric, whole = _unit(data)
+    rows = [[f"{day} {weekday}", whole(f), f"{whole(lo)} .. {whole(hi)}"]
+            for day, weekday, f, lo, hi in zip(frame["date"], frame["weekday"], frame["forecast"], frame["low"], frame["high"])]
+    headers = ["day", f"forecast ({metric})", f"{coverage:.0%} of days inside"]
+    return tabulate(rows, headers=headers, tablefmt="simple", colalign=["left", "right", "right"])
 
 
-def backtest_table(scores: list[dict], n_days: int) -> str:
+def backtest_table(scores: list[dict], n_days: int, data: dict) -> str:
     """Every method's MAE, RMSE, MAPE, MASE and interval coverage, one block of rows per horizon shown."""
+    _, whole = _unit(data)
     horizons = _horizons(n_days)
     rows = []
     for h in horizons:
@@ -62,14 +72,14 @@ def forecast_report(run) -> str:
         "a missing input day is filled from the days before it, never scored).",
         f"Every network: {summary['candidates']['training']}.",
         "",
-        validation_table(run.selection, n_days),
+        validation_table(run.selection, n_days, data),
         "",
         f"Picked: {summary['picked']} (the lowest validation MAE"
-        f"{', averaged over 1..' + str(n_days) + ' days ahead' if n_days > 1 else ''}); "
-        f"retrained on {summary['periods']['final_training']}.",
+        f"{', averaged over 1..' + str(n_days) + ' days ahead' if n_days > 1 else ''}).",
+        f"Trained on {summary['training_window']}; retrained on {summary['periods']['final_training']}.",
         f"Forecast: {days(n_days)} ahead, {summary['method']}; {summary['intervals']}.",
         "",
-        forecast_table(run.forecast, summary["coverage"]),
+        forecast_table(run.forecast, summary["coverage"], data),
     ])
 
 
@@ -82,11 +92,13 @@ def backtest_report(run) -> str:
         f"test {periods['test']} ({summary['test_days']} days with data, never trained on).",
         f"Every network: {summary['candidates']['training']}.",
         "",
-        validation_table(run.selection, n_days),
+        validation_table(run.selection, n_days, summary["data"]),
         "",
-        f"Picked: {summary['picked']}; retrained on {periods['history']}. Every method: {summary['method']}.",
-        f"MAE, RMSE in views; MASE = MAE / {summary['mase_scale']:,.1f} (the seasonal naive's one-day MAE on the history); "
+        f"Picked: {summary['picked']}, trained on {summary['training_window']}; retrained on {periods['final_training']}.",
+        f"Every method: {summary['method']}.",
+        f"MAE, RMSE in {_unit(summary['data'])[0]};"
+        f" MASE = MAE / {summary['mase_scale']:,.1f} (the seasonal naive's one-day MAE on {periods['final_training']}); "
         f"coverage of the {summary['coverage']:.0%} intervals ({summary['intervals']}). Classical methods: {summary['classical']}.",
         "",
-        backtest_table(run.scores, n_days),
+        backtest_table(run.scores, n_days, summary["data"]),
     ])

@@ -42,13 +42,12 @@ FORECAST_FOLDER = FolderKind(
 
 
 def save_forecast(run: ForecastRun, out, force: bool = False):
-    """Write the forecast folder: forecast.csv (date, forecast, lower, upper), forecast.png,
+    """Write the forecast folder: forecast.csv (date, weekday, forecast, low, high), forecast.png,
     validation.csv (the candidates), summary.txt (what was printed), forecast.json."""
     def picture(path):
-        fig, (ax,) = plots.panels(1, (9, 3.5))
-        frame = run.forecast
-        plots.forecast_band(run.recent, frame["date"], frame["forecast"], frame["lower"], frame["upper"],
-                            run.summary["coverage"], f"{run.summary['source']}: {run.summary['picked']}", ax)
+        data = run.summary["data"]
+        note = f"{run.summary['source']}; chosen by validation: {run.summary['picked']}"
+        fig = plots.next_days(run.recent, run.forecast, run.summary["coverage"], data["metric"], data["decimals"], note)
         path.write_bytes(plots.png(fig))
 
     record = run.summary | {"forecast": run.forecast.astype({"date": str}).to_dict("records"), "validation": run.selection.table}

@@ -19,6 +19,7 @@ import io
 from collections.abc import Sequence
 
 import matplotlib
+import matplotlib.dates
 import matplotlib.ticker
 
 matplotlib.use("Agg")  # files only: no screen is needed, none is opened
@@ -28,6 +29,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from ..core import units  # noqa: E402
 from ..core.units import PERIOD_NAMES  # noqa: E402
 from ..lecture.surface import Path  # noqa: E402
 
@@ -293,3 +295,48 @@ def forecast_band(
     ax.legend(fontsize=7, loc="lower left", framealpha=0.8)
     ax.figure.autofmt_xdate()
     return ax
+
+
+def next_days(recent: pd.Series, frame: pd.DataFrame, coverage: float, metric: str, decimals: int = 0,
+              note: str = "") -> Figure:
+    """`viewcast forecast`'s picture, for a creator: the last weeks (red) and the next days (blue, joined
+    to the last real day) on the left; the next days larger on the right, each labelled with its weekday
+    and value; the band said in words.
+
+    `frame` is the forecast table (date, weekday, forecast, low, high, and `actual` when the
+    data went on after the forecast's start: drawn as red rings).
+    """
+    fig, (overview, close) = plt.subplots(1, 2, figsize=(11, 4.2), width_ratios=(2.2, 1), sharey=True, layout="constrained")
+    daily = recent.asfreq("D")
+    dates = pd.DatetimeIndex(frame["date"])
+    joined = pd.DatetimeIndex([recent.index[-1]]).append(dates)
+    last = float(recent.iloc[-1])
+    for ax in (overview, close):
+        ax.plot(daily.index, daily.to_numpy(), color=REAL, lw=1.2, marker="o" if ax is close else None, ms=3,
+                label=f"real {metric}")
+        ax.fill_between(joined, [last, *frame["low"]], [last, *frame["high"]], color=ESTIMATE, alpha=0.18, lw=0,
+                        label=f"the band: {coverage:.0%} of days should fall inside")
+        ax.plot(joined, [last, *frame["forecast"]], color=ESTIMATE, lw=1.4, marker="o", ms=3,
+                markevery=range(1, len(joined)), label="forecast")
+        if "actual" in frame and frame["actual"].notna().any():
+            ax.plot(dates, frame["actual"], "o", color=REAL, ms=5, mfc="white", label=f"what happened ({metric})")
+    week_before = recent.index[-1] - pd.Timedelta(days=6)
+    close.set_xlim(week_before - pd.Timedelta(hours=12), dates[-1] + pd.Timedelta(hours=20))
+    for day, weekday, value, high in zip(dates, frame["weekday"], frame["forecast"], frame["high"]):
+        close.annotate(f"{weekday}\n{units.amount(value, decimals)}", (day, high), xytext=(0, 3), textcoords="offset points",
+                       ha="center", va="bottom", fontsize=7.5, color=ESTIMATE)
+    close.xaxis.set_major_locator(matplotlib.dates.DayLocator(interval=max(1, (len(dates) + 7) // 8)))
+    close.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b"))
+    close.set_title(f"the next {units.days(len(dates))}", fontsize=9)
+    name = metric[:1].upper() + metric[1:]
+    weeks = round(len(daily) / 7)
+    overview.set(ylabel=f"{metric} per day", title=f"{name} per day: the last {weeks} weeks and the next {units.days(len(dates))}")
+    top = float(np.nanmax([daily.max(), frame["high"].max()]))
+    overview.set_ylim(0, top * 1.2)
+    overview.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: units.amount(v, decimals)))
+    overview.legend(fontsize=7, loc="lower left", framealpha=0.85)
+    for ax in (overview, close):
+        ax.tick_params(axis="x", labelrotation=30, labelsize=7)
+    if note:
+        fig.text(0.99, 0.005, note, ha="right", va="bottom", fontsize=7, color="0.35")
+    return fig

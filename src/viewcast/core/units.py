@@ -1,10 +1,11 @@
 """Numbers as the lecture writes them, for every layer that puts a number into words.
 
-The lecture writes views in thousands ("0.48k"); a small channel's 25 views a day stay
-"25", and a figure is never shown with fewer than two significant digits.
+The lecture writes views in thousands ("0.48k"; the lecture's tables, whatever the channel).
+The forecasts of a user's data are written at the data's precision (`amount`): a small
+channel's 25 views a day stay "25", never with fewer than two significant digits.
 
-    >>> k(482.0), k(18.0), k(0.4), days(1), days(7)
-    ('0.48k', '18', '0.40', '1 day', '7 days')
+    >>> k(482.0), k(18.0), days(1), days(7)
+    ('0.48k', '0.018k', '1 day', '7 days')
     >>> amount(1234.4), amount(3.24), amount(0.25, decimals=3), metric_label("Views"), metric_label("Watch time (hours)")
     ('1,234', '3.2', '0.250', 'views', 'Watch time (hours)')
 """
@@ -20,16 +21,13 @@ PERIOD_HEADERS = {"train": "train", "val": "validation", "test": "test"}
 """A period as a table's column or a short label: 'train 1,438 of 1,461'."""
 
 
-SMALL = 99.5
-"""Below this, numbers are written as they are ('25'), not in thousands ('0.025k')."""
-
-
 def k(views: float, decimals: int | None = None) -> str:
-    """Views in thousands, as the lecture writes them: 482.0 -> '0.48k'; under 0.1k as they are: 18.0 -> '18'."""
-    if abs(views) < SMALL:
-        return amount(views)
+    """Views in thousands, as the lecture writes them: 482.0 -> '0.48k'.
+
+    Under 0.1k a third decimal keeps small losses apart: 18.0 -> '0.018k'.
+    """
     if decimals is None:
-        decimals = 2
+        decimals = 2 if abs(views) >= 99.5 else 3
     return f"{views / 1000:.{decimals}f}k"
 
 
@@ -76,14 +74,8 @@ def with_spread(summary: dict) -> str:
 
 
 def spread(mean: float, std: float) -> str:
-    """'0.48k ± 0.012k', or '25 ± 0.31' for a small channel (the std in the mean's unit).
-
-    >>> spread(24.5, 0.31)
-    '24 ± 0.31'
-    """
-    if abs(mean) < SMALL:
-        return f"{amount(mean)} ± {amount(std)}"
-    return f"{k(mean)} ± {std / 1000:.3f}k"
+    """'0.48k ± 0.012k': a mean and its std over seeds (the std to 1 view)."""
+    return f"{k(mean)} ± {k(std, 3)}"
 
 
 def whole(value: float | None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from ..core.units import PERIOD_HEADERS, amount, days, k, whole, with_spread
+from ..core.units import PERIOD_HEADERS, days, k, whole, with_spread
 from ..lecture.optimizers import EARLY
 
 
@@ -177,7 +177,7 @@ def _selection_table(results: dict, fmt: str, markdown: bool) -> str:
         f"It was also the best on test ({k(selection['best_test']['mean'])})."
         if selection["picked_is_best_on_test"]
         else f"It was not the best on test: {best} scores {k(selection['best_test']['mean'])} "
-        f"({amount(selection['picked_test']['mean'] - selection['best_test']['mean'])} lower), "
+        f"({selection['picked_test']['mean'] - selection['best_test']['mean']:,.0f} views lower), "
         "but picking by the test loss would be choosing for the test set."
     )
     parts = [

@@ -118,21 +118,39 @@ def load_csv(
     Raises `DataError` for an unreadable file, missing columns, bad or duplicated
     dates, and non-numeric or negative values.
     """
-    source = studio.read_text(Path(path), long=series is not None)
+    rows = _read_rows(Path(path), date_col, value_col, date_format, long=series is not None)
+    label = rows.label
+    if rows.columns.dimension is not None:
+        read = long_series(rows.frame, rows.dates, rows.values, rows.columns, series, label)
+    else:
+        if series is not None:
+            raise DataError(f"{label}: has one series, not one per video or traffic source; leave out --series")
+        _check_unique(rows.dates, rows.lines, label)
+        read = pd.Series(rows.values, index=pd.DatetimeIndex(rows.dates, name="date"), name=rows.columns.value)
+    return _drop_leading_zeros(_drop_empty(read.sort_index(), label), label)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """A file's day rows, read and checked: which columns are what, each row's date, value and CSV line."""
+
+    label: str
+    frame: pd.DataFrame
+    columns: Columns
+    dates: pd.DatetimeIndex
+    values: np.ndarray
+    lines: np.ndarray
+
+
+def _read_rows(path: Path, date_col, value_col, date_format, long: bool) -> _Rows:
+    source = studio.read_text(path, long=long)
     frame = _read_table(source)
     columns = _pick_columns(frame, source.label, date_col, value_col)
     frame = _data_rows(frame, columns, source.label)
     lines = frame.index.to_numpy() + 1 + _HEADER_LINES
     dates = _parse_dates(frame[columns.date], lines, source.label, date_format)
     values = _parse_values(frame[columns.value], dates, lines, source.label)
-    if columns.dimension is not None:
-        read = long_series(frame, dates, values, columns, series, source.label)
-    else:
-        if series is not None:
-            raise DataError(f"{source.label}: has one series, not one per video or traffic source; leave out --series")
-        _check_unique(dates, lines, source.label)
-        read = pd.Series(values, index=pd.DatetimeIndex(dates, name="date"), name=columns.value)
-    return _drop_leading_zeros(_drop_empty(read.sort_index(), source.label), source.label)
+    return _Rows(source.label, frame, columns, dates, values, lines)
 
 
 def describe(series: pd.Series) -> dict:
@@ -340,13 +358,7 @@ def load_series(data: DataConfig) -> tuple[pd.Series, Dataset | None]:
 
 def series_table(data: DataConfig) -> pd.DataFrame:
     """The series of a long file (one row per video or traffic source), with their totals, largest first."""
-    source = studio.read_text(Path(data.path), long=True)
-    frame = _read_table(source)
-    columns = _pick_columns(frame, source.label, data.date_col, data.value_col)
-    if columns.dimension is None:
-        raise DataError(f"{source.label}: has one series, not one per video or traffic source; leave out --series")
-    frame = _data_rows(frame, columns, source.label)
-    lines = frame.index.to_numpy() + 1 + _HEADER_LINES
-    values = _parse_values(frame[columns.value], _parse_dates(frame[columns.date], lines, source.label, data.date_format),
-                           lines, source.label)
-    return studio.totals(frame, values, columns)
+    rows = _read_rows(Path(data.path), data.date_col, data.value_col, data.date_format, long=True)
+    if rows.columns.dimension is None:
+        raise DataError(f"{rows.label}: has one series, not one per video or traffic source; leave out --series")
+    return studio.totals(rows.frame, rows.values, rows.columns)

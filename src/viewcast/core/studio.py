@@ -58,23 +58,26 @@ DIMENSIONS = ("content", "traffic source", "subscription status")
 """The roles that make a file long: one row a day for each of their values."""
 
 
+def fold(name) -> str:
+    """A name as compared: stripped, lower case, one space ('Watch time  (hours)' == 'watch time (hours)')."""
+    return " ".join(str(name).split()).casefold()
+
+
+_NAMES = {
+    role: {fold(n) for name in translations for n in ((name,) if isinstance(name, str) else name)}
+    for role, translations in HEADERS.items()
+}
+
+
 def names(role: str) -> set[str]:
     """Every name of `role` in every language, folded for comparison."""
-    found = set()
-    for name in HEADERS[role]:
-        found |= {fold(n) for n in ((name,) if isinstance(name, str) else name)}
-    return found
+    return _NAMES[role]
 
 
 def role_of(column: str) -> str | None:
     """The role a column's name has in some Studio language ('Aufrufe' -> 'views'), or None."""
     folded = fold(column)
-    return next((role for role in HEADERS if folded in names(role)), None)
-
-
-def fold(name) -> str:
-    """A name as compared: stripped, lower case, one space ('Watch time  (hours)' == 'watch time (hours)')."""
-    return " ".join(str(name).split()).casefold()
+    return next((role for role, found in _NAMES.items() if folded in found), None)
 
 
 # -- which file -----------------------------------------------------------------------

@@ -26,7 +26,7 @@ def test_train_then_predict(tmp_path, capsys):
                            "--val-days", "60", "--out", str(out_dir), *QUICK)
     assert code == 0
     assert "baseline: same as yesterday" in out and "validation" in out
-    assert sorted(p.name for p in out_dir.iterdir()) == ["config.json", "history.csv", "metrics.json", "model.pt"]
+    assert sorted(p.name for p in out_dir.iterdir()) == [".viewcast", "config.json", "history.csv", "metrics.json", "model.pt"]
     metrics = json.loads((out_dir / "metrics.json").read_text())
     test = metrics["periods"]["test"]
     assert (test["start"], test["end"]) == ("2015-01-01", "2015-12-31")
@@ -54,12 +54,12 @@ def test_an_existing_run_folder_is_not_overwritten_unless_asked(tmp_path, capsys
 def test_force_never_replaces_a_folder_that_is_not_a_run(tmp_path, capsys, monkeypatch):
     (tmp_path / "notes.txt").write_text("mine")
     code, _, err = run_cli(capsys, "train", "--out", str(tmp_path), "--force", *QUICK)
-    assert code == 1 and "not a viewcast run folder" in err
+    assert code == 1 and "not written by viewcast" in err
     # a run's own file names beside other files do not make it a run folder
     for name in ("config.json", "model.pt"):
         (tmp_path / name).write_text("{}")
     code, _, err = run_cli(capsys, "train", "--out", str(tmp_path), "--force", *QUICK)
-    assert code == 1 and "not a viewcast run folder" in err
+    assert code == 1 and "not written by viewcast" in err
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(capsys, "train", "--out", ".", "--force", *QUICK)
     assert code == 1 and "current folder" in err

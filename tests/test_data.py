@@ -85,7 +85,7 @@ def test_utc_offsets_that_change_with_daylight_saving(write_csv):
     [
         ("date,views\n2024-01-01,5\n", {"date_col": "views", "value_col": "views"}, "cannot both come from"),
         ("date;views\n2024-01-01;5\n", {}, "viewcast reads comma-separated files"),
-        ("date,views\n2024-01-01,5\n", {"date_format": "%Q"}, "cannot be read with format '%Q'"),
+        ("date,views\n2024-01-01,5\n", {"date_format": "%Q"}, "cannot be read with --date-format '%Q'"),
     ],
 )
 def test_more_mistakes_get_one_line(write_csv, text, options, expected):

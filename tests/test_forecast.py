@@ -215,7 +215,8 @@ def test_forecast_and_backtest_commands_on_a_studio_export(studio_csv, tmp_path,
     assert "Picked:" in printed and "2021-12-31 Fri" in printed  # the export ends on 2021-12-30
     frame = pd.read_csv(out / "forecast.csv")
     assert frame["date"].tolist() == ["2021-12-31", "2022-01-01", "2022-01-02", "2022-01-03", "2022-01-04"]
-    assert sorted(p.name for p in out.iterdir()) == ["forecast.csv", "forecast.json", "forecast.png", "summary.txt", "validation.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".viewcast", "forecast.csv", "forecast.json", "forecast.png", "summary.txt", "validation.csv"]
     out = tmp_path / "bt"
     assert main(["backtest", "--data", str(studio_csv), "--horizon", "2", "--no-classical", "--out", str(out), *FAST_CLI]) == 0
     scores = pd.read_csv(out / "backtest.csv")

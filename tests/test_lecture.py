@@ -10,6 +10,7 @@ import pytest
 from viewcast.cli.main import main
 from viewcast.core.config import DataConfig
 from viewcast.core.features import make_split, make_windows, shared_days
+from viewcast.engine.folders import MARKER
 from viewcast.lecture import run as lecture
 from viewcast.lecture import tables
 from viewcast.lecture.folder import FILES as LECTURE_FILES
@@ -95,7 +96,7 @@ def test_rows_of_a_shared_table_are_trained_and_scored_on_the_same_days(views_cs
 def test_lecture_on_a_csv_writes_every_table(views_csv, every_table):
     _, series = views_csv
     out, text = every_table
-    assert sorted(p.name for p in out.iterdir()) == sorted(LECTURE_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*LECTURE_FILES, MARKER])
     results = json.loads((out / "results.json").read_text())
 
     assert results["seeds"] == [0, 1] and results["training"]["n_epochs"] == 2
@@ -244,14 +245,14 @@ def test_an_existing_folder_is_kept_unless_forced(views_csv, one_day_table, tmp_
     code, _, err = run_cli(capsys, *argv)
     assert code == 1 and "already exists" in err
     code, _, err = run_cli(capsys, *argv, "--force")
-    assert code == 1 and "not a viewcast lecture folder" in err
+    assert code == 1 and "not written by viewcast" in err
     assert (out / "notes.txt").read_text() == "mine"
     old = tmp_path / "old"
     shutil.copytree(one_day_table[0], old)  # a lecture folder (made in an empty one: see the fixture)
     (old / "tables.md").write_text("stale")
     argv[argv.index(str(out))] = str(old)
     assert run_cli(capsys, *argv, "--force")[0] == 0  # a lecture folder is replaced
-    assert (old / "tables.md").read_text() != "stale" and sorted(p.name for p in old.iterdir()) == sorted(LECTURE_FILES)
+    assert (old / "tables.md").read_text() != "stale" and sorted(p.name for p in old.iterdir()) == sorted([*LECTURE_FILES, MARKER])
 
 
 @pytest.mark.slow

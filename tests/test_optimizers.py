@@ -59,7 +59,8 @@ def test_the_optimizers_command_writes_its_chart_and_table(tmp_path, capsys):
                  "--workers", "1", "--out", str(out), "--quiet"])
     printed = capsys.readouterr().out
     assert code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["optimizers-surface.png", "optimizers.csv", "optimizers.json", "optimizers.png"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".viewcast", "optimizers-surface.png", "optimizers.csv", "optimizers.json", "optimizers.png"]
     assert (out / "optimizers.png").read_bytes()[:4] == b"\x89PNG"
     rows = (out / "optimizers.csv").read_text().splitlines()
     assert len(rows) == 11 and rows[0].startswith("optimizer,schedule,lr")

@@ -10,6 +10,7 @@ import pytest
 
 from viewcast.cli.main import main
 from viewcast.core import forecaster
+from viewcast.engine.folders import MARKER
 from viewcast.lecture import surface
 from viewcast.lecture.folder import FILES as LECTURE_FILES
 
@@ -47,7 +48,7 @@ def sections(html: str) -> list[str]:
 
 
 def test_lecture_writes_every_file_and_a_report_with_every_section(lecture_dir):
-    assert sorted(p.name for p in lecture_dir.iterdir()) == sorted(LECTURE_FILES)
+    assert sorted(p.name for p in lecture_dir.iterdir()) == sorted([*LECTURE_FILES, MARKER])
     html = (lecture_dir / "report.html").read_text()
     assert sections(html) == TITLES
     images = IMAGE.findall(html)

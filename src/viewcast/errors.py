@@ -23,3 +23,12 @@ class NotFittedError(ViewcastError, RuntimeError):
 
 class WorkerDied(ViewcastError):
     """A worker process training in parallel stopped without a result (killed, out of memory)."""
+
+
+def cut(text: str, most: int = 60) -> str:
+    """User input quoted in an error, cut to `most` characters: an error line stays one short line.
+
+    >>> cut("x" * 100, 10)
+    'xxxxxxxxx…'
+    """
+    return text if len(text) <= most else text[: most - 1] + "…"

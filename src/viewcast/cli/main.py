@@ -10,7 +10,9 @@ they are registered here, in one place.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 
 import click
 
@@ -27,12 +29,20 @@ class Notes(logging.Handler):
         click.echo(f"note: {record.getMessage()}", err=True)
 
 
+def _stop_as_interrupted(signum, frame) -> None:
+    """SIGTERM (`kill`, a job scheduler's stop) ends a command as Ctrl-C does: its worker
+    processes are stopped and nothing half-written is left."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with `argv` (default: the command line); returns the exit status."""
     keep_freed_memory()  # training's large temporaries reuse memory instead of faulting in new pages
     logger, notes = logging.getLogger("viewcast"), Notes(logging.INFO)
     logger.addHandler(notes)
     logger.setLevel(logging.INFO)
+    in_main_thread = threading.current_thread() is threading.main_thread()  # (signals can only be set there)
+    before = signal.signal(signal.SIGTERM, _stop_as_interrupted) if in_main_thread else None
     try:
         return cli.main(args=argv, prog_name="viewcast", standalone_mode=False) or 0
     except click.ClickException as err:
@@ -46,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         logger.removeHandler(notes)
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, before)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

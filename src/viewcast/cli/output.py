@@ -8,12 +8,14 @@ from pathlib import Path
 
 import click
 
-from ..engine.folders import write_atomic
+from ..engine.folders import check_outside, write_atomic
 from ..errors import ConfigError
 
 
 def check_json_out(out: Path | None, force: bool) -> None:
     """Before any work: an --out file that exists is replaced only with --force."""
+    if out is not None:
+        check_outside(out)
     if out is not None and Path(out).exists() and not force:
         raise ConfigError(f"{out} already exists; choose another path, or add --force to replace it")
 

@@ -19,7 +19,7 @@ from ..core.config import (
     TrainConfig,
 )
 from ..core.data import load_series
-from ..core.runs import RUN_FOLDER, load_run, save_run, train_run
+from ..core.runs import RUN_FOLDER, load_run, note_changes, save_run, train_run, training_data
 from ..engine.folders import check_out_dir
 from ..lecture.critical import EXACT_MAX, diagnose_run
 from ..reporting import text
@@ -94,11 +94,12 @@ def train_command(dataset, path, date_col, value_col, date_format, series_id, fi
 def predict_command(run_dir, path, date_col, value_col, date_format, series_id):
     """Forecast the day after the data ends, with a saved run."""
     run = load_run(run_dir)
-    data = run.config.data
+    data = training_data(run)
     if path is not None:
         data = DataConfig(dataset=None, path=str(path), date_col=date_col, value_col=value_col,
                           date_format=date_format, series=series_id, fill_gaps=data.fill_gaps)
     series, _ = load_series(data)
+    note_changes(run, series, data)
     forecast = run.forecaster.predict(series)
     click.echo(text.next_day(forecast, data.source, series.index[-1], run.config.model.spec, run.config.model.n_lags, run_dir))
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..engine import files
+from ..errors import ConfigError, DataError, cut
 
 LOSS_NAMES = ("mae", "mse")
 OPTIMIZER_NAMES = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
@@ -178,17 +179,24 @@ class RunConfig:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> RunConfig:
-        return cls(
-            data=DataConfig(**d["data"]),
-            split=SplitConfig(**d["split"]),
-            model=ModelConfig(**d["model"]),
-            train=TrainConfig(**d["train"]),
-        )
+    def from_dict(cls, d: dict, file: str = "config") -> RunConfig:
+        """The config of `d` (as `to_dict` wrote it); a `DataError` names the field of `file` that is wrong."""
+        sections = {}
+        for name, kind in (("data", DataConfig), ("split", SplitConfig), ("model", ModelConfig), ("train", TrainConfig)):
+            section = files.field(d, name, dict, file)
+            known = {f.name for f in dataclasses.fields(kind)}
+            unknown = sorted(set(section) - known)
+            if unknown:
+                raise DataError(f"{file}: unknown field '{name}.{cut(unknown[0])}'")
+            try:
+                sections[name] = kind(**section)
+            except (ConfigError, TypeError, ValueError) as err:
+                raise DataError(f"{file}: field {name!r}: {cut(str(err), 200)}") from None
+        return cls(**sections)
 
     def save(self, path: Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n")
 
     @classmethod
     def load(cls, path: Path) -> RunConfig:
-        return cls.from_dict(json.loads(Path(path).read_text()))
+        return cls.from_dict(files.read_json(Path(path)), str(path))

@@ -18,7 +18,7 @@ line (or date) and what to do about it.
 
 from __future__ import annotations
 
-import csv
+import hashlib
 import io
 import logging
 import warnings
@@ -29,7 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import ConfigError, DataError
+from ..engine import files
+from ..errors import ConfigError, DataError, cut
 from . import dates, studio
 from .config import DataConfig
 from .studio import long_series
@@ -37,6 +38,9 @@ from .units import decimals_of, metric_label
 
 DATE_NAMES = ("ds", "date", "day")
 VALUE_NAMES = ("y", "views", "value", "count")
+MAX_VALUE = 1e15
+"""The largest value a day may have: training squares errors in 32-bit floats (at most 3.4e38),
+so larger values overflow; no channel has a quadrillion views a day."""
 _HEADER_LINES = 1  # CSV line of data row i is i + 1 + _HEADER_LINES
 log = logging.getLogger("viewcast")
 
@@ -153,6 +157,11 @@ def _read_rows(path: Path, date_col, value_col, date_format, long: bool) -> _Row
     return _Rows(source.label, frame, columns, dates, values, lines)
 
 
+def fingerprint(series: pd.Series) -> str:
+    """A hash of the series' days and values: equal exactly when the data read are the same."""
+    return hashlib.sha256(pd.util.hash_pandas_object(series, index=True).to_numpy().tobytes()).hexdigest()[:16]
+
+
 def describe(series: pd.Series) -> dict:
     """First and last date, days with data and days missing in between; what the values are and their decimals."""
     span = (series.index[-1] - series.index[0]).days + 1
@@ -184,7 +193,7 @@ def _read_table(source: studio.TextFile) -> pd.DataFrame:
 
 def _ragged_line(text: str) -> str | None:
     """'line N has K fields, the header M' for the first row whose length differs from the header's."""
-    rows = csv.reader(io.StringIO(text, newline=""))
+    rows = files.csv_rows(text)
     n_fields = len(next(rows))
     for row in rows:
         if row and len(row) != n_fields:
@@ -205,12 +214,12 @@ class Columns:
 
 def _pick_columns(frame, label, date_col, value_col) -> Columns:
     columns = [str(c) for c in frame.columns]
-    listed = ", ".join(columns)
+    listed = _listed(columns)
     if date_col is not None and date_col not in columns:
-        raise DataError(f"{label}: no column {date_col!r} for --date-col (columns: {listed})")
+        raise DataError(f"{label}: no column {cut(date_col)!r} for --date-col (columns: {listed})")
     if len(columns) == 1 and any(sep in columns[0] for sep in ";\t|"):
         raise DataError(
-            f"{label}: has one column {columns[0]!r}; viewcast reads comma-separated files: save it as CSV with commas"
+            f"{label}: has one column {cut(columns[0])!r}; viewcast reads comma-separated files: save it as CSV with commas"
         )
     roles = {c: studio.role_of(c) for c in columns}
     if date_col is None and studio.kind(columns) == "table" and {"content", "video title"} & set(roles.values()):
@@ -222,7 +231,7 @@ def _pick_columns(frame, label, date_col, value_col) -> Columns:
     value_col = _metric_column(columns, roles, value_col, label) if value_col else \
         _find_column(columns, roles, "views", VALUE_NAMES, label, "--metric")
     if date_col == value_col:
-        raise DataError(f"{label}: the dates and the values cannot both come from column {date_col!r}")
+        raise DataError(f"{label}: the dates and the values cannot both come from column {cut(date_col)!r}")
     dimension = next((c for c in columns if roles[c] in studio.DIMENSIONS), None)
     first = {role: next((c for c in columns if roles[c] == role), None) for role in ("video title", "video publish time")}
     return Columns(date_col, value_col, dimension, first["video title"], first["video publish time"])
@@ -235,19 +244,19 @@ def _metric_column(columns, roles, wanted, label) -> str:
     role = studio.role_of(wanted)
     found = [c for c in columns if studio.fold(c) == studio.fold(wanted) or (role is not None and roles[c] == role)]
     if not found:
-        raise DataError(f"{label}: no column {wanted!r} for --metric (columns: {', '.join(columns)})")
+        raise DataError(f"{label}: no column {cut(wanted)!r} for --metric (columns: {_listed(columns)})")
     return found[0]
 
 
 def _find_column(columns, roles, role, names, label, option) -> str:
     """The one column of `role` (by its Studio name in any language) or, failing that, named like one of `names`."""
     found = [c for c in columns if roles[c] == role or studio.fold(c) in names]
-    listed = ", ".join(columns)
+    listed = _listed(columns)
     what = "date" if role == "date" else "value"
     if not found:
         raise DataError(f"{label}: no {what} column found (columns: {listed}); name it with {option}")
     if len(found) > 1:
-        raise DataError(f"{label}: several possible {what} columns ({', '.join(found)}); choose one with {option}")
+        raise DataError(f"{label}: several possible {what} columns ({_listed(found)}); choose one with {option}")
     return found[0]
 
 
@@ -261,7 +270,7 @@ def _data_rows(frame: pd.DataFrame, columns: Columns, label: str) -> pd.DataFram
         others = last.drop(columns.date).str.strip()
         if (others == "").all() and last[columns.date].strip()[:1].isalpha():
             log.info("%s: line %d, %r, is a footer, not a day: left out", label, frame.index[-1] + 1 + _HEADER_LINES,
-                     _cut(last[columns.date].strip()))
+                     cut(last[columns.date].strip()))
             frame = frame.iloc[:-1]
     if frame.empty:
         raise DataError(f"{label}: no data rows under the header")
@@ -278,7 +287,10 @@ def _parse_dates(text: pd.Series, lines, label, date_format) -> pd.DatetimeIndex
     if len(bad):
         i = bad[0]
         cell = text.iloc[i].strip()
-        shown = repr(_cut(cell)) if cell else "an empty date"
+        shown = repr(cut(cell)) if cell else "an empty date"
+        if dates.out_of_range(cell):
+            raise DataError(f"{label}: line {lines[i]}: {shown} is outside the dates viewcast can compute with "
+                            "(1678 to 2261); check the year")
         expected = date_format or f"{parsed.style} (or another of {', '.join(dates.STYLES)})"
         raise DataError(f"{label}: line {lines[i]}: {shown} is not a date in the form {expected}; "
                         "fix it, or give the format with --date-format")
@@ -287,7 +299,7 @@ def _parse_dates(text: pd.Series, lines, label, date_format) -> pd.DatetimeIndex
     timed = np.flatnonzero((found != found.dt.normalize()).to_numpy())
     if len(timed):
         i = timed[0]
-        raise DataError(f"{label}: line {lines[i]}: {_cut(text.iloc[i].strip())!r} has a time of day; "
+        raise DataError(f"{label}: line {lines[i]}: {cut(text.iloc[i].strip())!r} has a time of day; "
                         "viewcast needs one row a day (sum the rows of each day first)")
     return pd.DatetimeIndex(found)
 
@@ -296,7 +308,7 @@ def _parse_values(text: pd.Series, dates, lines, label) -> np.ndarray:
     """The values as floats, NaN where a cell is empty (a missing day, never a zero)."""
     text = text.str.strip()
     values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
-    bad = np.flatnonzero(((~np.isfinite(values)) & (text != "").to_numpy()) | (values < 0))
+    bad = np.flatnonzero(((~np.isfinite(values)) & (text != "").to_numpy()) | (values < 0) | (values > MAX_VALUE))
     if len(bad):
         i = bad[0]
         raise DataError(f"{label}: line {lines[i]} ({dates[i].date()}): {_value_problem(text.iloc[i])}")
@@ -304,14 +316,18 @@ def _parse_values(text: pd.Series, dates, lines, label) -> np.ndarray:
 
 
 def _value_problem(text: str) -> str:
-    if text.lstrip().startswith("-") and np.isfinite(pd.to_numeric(text, errors="coerce")):
-        return f"{text} is negative; counts cannot be"
-    return f"{_cut(text)!r} is not a number; fix or delete the row"
+    number = pd.to_numeric(text, errors="coerce")
+    if text.lstrip().startswith("-") and np.isfinite(number):
+        return f"{cut(text)} is negative; counts cannot be"
+    if number > MAX_VALUE:
+        return f"{cut(text)} is too large to compute with (viewcast takes values up to {MAX_VALUE:.0e}); fix the row".replace("+", "")
+    return f"{cut(text)!r} is not a number; fix or delete the row"
 
 
-def _cut(text: str, most: int = 60) -> str:
-    """Quoted input, cut to `most` characters: an error line stays one short line."""
-    return text if len(text) <= most else text[: most - 1] + "…"
+def _listed(columns: list[str], most: int = 12) -> str:
+    """Column names for an error line: each cut, and no more than `most` of them."""
+    shown = ", ".join(cut(c, 40) for c in columns[:most])
+    return shown + (f" and {len(columns) - most} more" if len(columns) > most else "")
 
 
 def _check_unique(dates: pd.DatetimeIndex, lines, label) -> None:

@@ -19,7 +19,10 @@ asks for `--date-format`.
 
 from __future__ import annotations
 
+import re
+import warnings
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -60,10 +63,7 @@ def parse_dates(text: pd.Series, date_format: str | None = None) -> ParsedDates:
     """
     text = text.astype(str).str.strip()
     if date_format is not None:
-        try:
-            return ParsedDates(pd.to_datetime(text, format=date_format, errors="coerce"), date_format)
-        except ValueError as err:
-            raise DataError(f"the dates cannot be read with format {date_format!r} ({err})") from None
+        return ParsedDates(_read_format(text, date_format), date_format)
     readings = {style: _read(text, fmt) for style, fmt in STYLES.items()}
     complete = [style for style, dates in readings.items() if not dates.isna().any()]
     if not complete:
@@ -74,6 +74,40 @@ def parse_dates(text: pd.Series, date_format: str | None = None) -> ParsedDates:
     if swapped in complete:
         style = _decide(text, readings, style, swapped)
     return ParsedDates(readings[style], style)
+
+
+def _read_format(text: pd.Series, fmt: str) -> pd.Series:
+    """The cells in the user's `strftime` format; with offsets (`%z`) that differ from row to row,
+    each date is the calendar day written, as in `_read`."""
+    directives = re.findall(r"%.", fmt.replace("%%", ""))
+    twice = next((d for d in directives if directives.count(d) > 1), None)
+    if twice is not None:
+        raise DataError(f"--date-format {fmt!r} gives {twice} twice; give each part of the date once")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pandas' warning about mixed offsets: handled below
+            dates = pd.to_datetime(text, format=fmt, errors="coerce")
+        if pd.api.types.is_datetime64_any_dtype(dates):
+            return dates
+        return pd.to_datetime(text.map(lambda cell: _strptime_local(cell, fmt)))
+    except (ValueError, re.error) as err:
+        raise DataError(f"the dates cannot be read with --date-format {fmt!r} ({err})") from None
+
+
+def _strptime_local(cell: str, fmt: str):
+    try:
+        return datetime.strptime(cell, fmt).replace(tzinfo=None)
+    except ValueError:
+        return pd.NaT
+
+
+def out_of_range(cell: str) -> bool:
+    """Whether `cell` writes a year outside the dates pandas can hold (1677-09-22 to 2262-04-11).
+
+    >>> out_of_range("9999-12-31"), out_of_range("2024-01-31")
+    (True, False)
+    """
+    return any(not 1678 <= int(year) <= 2261 for year in re.findall(r"(?<!\d)\d{4}(?!\d)", cell))
 
 
 def _read(text: pd.Series, fmt: str | None) -> pd.Series:

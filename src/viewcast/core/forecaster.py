@@ -122,6 +122,7 @@ class Forecaster:
         self.scaler_ = Scaler.fit(self.inputs_.target(train.y, train.X), model_config.scale)
         self.seeds_ = list(self.seeds) if self.seeds is not None else config.seeds
         _check_members(self.seeds_, self.lrs)
+        self._check_memory(config, len(train.y))
         self.model_ = self._new_model().to(self.device_)
         X, y = self.model_data(train)
         X_val, y_val = self.model_data(val) if val is not None else (None, None)
@@ -145,6 +146,18 @@ class Forecaster:
         self.diverged_epoch_ = history.diverged_epoch
         self.n_epochs_run_ = len(history.train)
         return self
+
+    def _check_memory(self, config: TrainConfig, n_examples: int) -> None:
+        """Refuse, with the numbers, a model too large for this machine's memory, before allocating it."""
+        spec, n_inputs = parse_spec(self.model), self.inputs_.n_inputs(self.n_lags)
+        batch = min(config.batch_size or n_examples, n_examples)
+        needed, available = spec.training_bytes(n_inputs, len(self.seeds_), batch), cpu.memory_available(self.device_)
+        if available is not None and needed > available:
+            raise ConfigError(
+                f"model {self.model} has {spec.n_parameters(n_inputs):,} parameters: training it with {len(self.seeds_)} seed(s) "
+                f"needs about {needed / 2**30:,.1f} GiB, and this machine has {available / 2**30:,.1f} GiB free; "
+                "give fewer units or layers (e.g. relu:100x3)"
+            )
 
     def _new_model(self) -> StackedMLP:
         return StackedMLP(parse_spec(self.model), self.inputs_.n_inputs(self.n_lags), self.seeds_)

@@ -57,6 +57,14 @@ class ModelSpec:
         sizes = self.layer_sizes(n_inputs)
         return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
 
+    def training_bytes(self, n_inputs: int, n_models: int, batch: int) -> int:
+        """About how much memory training a stack of `n_models` takes, in bytes (32-bit floats):
+        weights, gradients and two optimizer moments per parameter, and each layer's
+        activations and their gradients for one batch."""
+        parameters = 4 * self.n_parameters(n_inputs)
+        activations = 4 * batch * (n_inputs + self.n_hidden * self.n_layers + 1)
+        return 4 * n_models * (parameters + activations)
+
     def __str__(self) -> str:
         if self.is_linear:
             return "linear"

@@ -14,7 +14,10 @@ asked (`force`), and only if it is a run folder itself (see `folders`).
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -24,16 +27,18 @@ from pathlib import Path
 import pandas as pd
 import torch
 
+from ..engine import files
 from ..engine.folders import FolderKind, write_folder
-from ..errors import DataError
+from ..errors import DataError, cut
 from .baselines import evaluate_baselines
-from .config import RunConfig
-from .data import describe, load_series
+from .config import DataConfig, RunConfig
+from .data import describe, fingerprint, load_series
 from .features import Split, Windows, daily, make_split, make_windows, split_windows
 from .forecaster import Forecaster, evaluate_windows
 from .metrics import evaluate, over_seeds
 from .optimize import least_squares
 
+log = logging.getLogger("viewcast")
 FILES = ("config.json", "model.pt", "history.csv", "metrics.json")
 
 
@@ -65,6 +70,8 @@ def measure(forecaster, series, split: Split, parts: dict[str, Windows], left_ou
     metrics = {
         "data": {
             "source": config.data.source,
+            **({"file": str(Path(config.data.path).resolve())} if config.data.path is not None else {}),
+            "fingerprint": fingerprint(series),
             **describe(series),
             "filled_days": n_missing if config.data.fill_gaps else 0,
         },
@@ -136,21 +143,63 @@ def save_run(run: Run, out: Path, force: bool = False) -> Path:
 
 
 def load_run(folder: Path) -> Run:
-    """Read a run folder back: config, fitted forecaster (on the CPU) and metrics."""
+    """Read a run folder back: config, fitted forecaster (on the CPU) and metrics.
+
+    A damaged folder raises `DataError` naming the file, and the field where it can.
+    """
     folder = Path(folder)
     missing = [name for name in FILES if not (folder / name).exists()]
     if missing:
         raise DataError(f"{folder} is not a complete viewcast run folder (missing {', '.join(missing)})")
-    try:
+    with files.damaged_folder(folder, "run folder", "train the run again"):
         config = RunConfig.load(folder / "config.json")
-        state = torch.load(folder / "model.pt", map_location="cpu", weights_only=True)
-        forecaster = Forecaster.from_config(config).load_state(state)
-        forecaster.history_ = pd.read_csv(folder / "history.csv")
-        metrics = json.loads((folder / "metrics.json").read_text())
-    except Exception as err:  # any damage: bad JSON, a foreign pickle, mismatched shapes...
-        detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise DataError(f"{folder} is a damaged run folder ({detail[:200]}); train it again") from None
+        forecaster = _load_weights(folder / "model.pt", config)
+        forecaster.history_ = _load_history(folder / "history.csv")
+        metrics = files.read_json(folder / "metrics.json")
+        files.field(metrics, "data", dict, folder / "metrics.json")
     return Run(config, forecaster, metrics)
+
+
+def _load_weights(path: Path, config: RunConfig) -> Forecaster:
+    files.check_regular(path)
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)  # tensors and numbers only: no code runs
+    except Exception as err:  # a foreign or damaged pickle: torch raises many kinds
+        raise DataError(f"{path}: is not viewcast's weights ({cut(_first_line(err), 120)})") from None
+    for name, kind in (("weights", dict), ("scaler", list), ("seeds", list), ("best_epoch", list), ("n_epochs_run", int)):
+        files.field(state, name, kind, path)
+    try:
+        return Forecaster.from_config(config).load_state(state)
+    except (RuntimeError, TypeError, ValueError) as err:  # shapes that do not match config.json's model
+        raise DataError(f"{path}: does not fit the model of config.json ({cut(_first_line(err), 120)})") from None
+
+
+def _load_history(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(io.StringIO(files.read_text(path)))
+    except (ValueError, pd.errors.ParserError) as err:
+        raise DataError(f"{path}: is not a readable CSV ({cut(_first_line(err), 120)})") from None
+
+
+def _first_line(err: Exception) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+def training_data(run: Run) -> DataConfig:
+    """The data a run was trained on: a file by the absolute path stored when it was trained
+    (never resolved again from the current folder), or the bundled dataset."""
+    data, stored = run.config.data, run.metrics["data"].get("file")
+    return dataclasses.replace(data, path=stored) if data.path is not None and isinstance(stored, str) else data
+
+
+def note_changes(run: Run, series: pd.Series, data: DataConfig) -> None:
+    """Say (a note) when the data differ from those the run was trained on."""
+    trained = run.metrics["data"]
+    if trained.get("fingerprint") in (None, fingerprint(series)):
+        return
+    last = series.index[-1].date().isoformat()
+    more = f"; it now ends on {last}, the run's data on {trained.get('last')}" if trained.get("last") != last else ""
+    log.info("%s: the data differ from those the run was trained on%s", data.source, more)
 
 
 def results_header(loss: str) -> dict:

@@ -39,16 +39,20 @@ def selection_split(series: pd.Series, config: SplitConfig, dataset, split: Spli
 def folds(period: Period, n_folds: int) -> list[tuple[Period, Period]]:
     """(training, validation) periods of `n_folds` expanding-origin folds over `period`.
 
-    The blocks are a year long (the hold-out of `selection_split`), shorter when the period
-    cannot hold N of them after a first training block as long.
+    The blocks are as long as the hold-out of `selection_split` (a year, or a fifth of a
+    period shorter than two years), after a first training block at least as long; a period
+    that cannot hold `n_folds` of them is refused, with how many it holds.
 
     >>> [str(val) for _, val in folds(Period.of("2011-01-01", "2014-12-31"), 2)]
     ['2013-01-01..2013-12-31', '2014-01-01..2014-12-31']
     """
     n_days = period.n_days
-    block = min(holdout_days(n_days), n_days // (n_folds + 1))
-    if n_folds < 1 or block < 1 or n_days - n_folds * block < MIN_TRAIN_EXAMPLES:
-        raise DataError(f"the training period {period} is too short for {n_folds} folds; give fewer folds or more data")
+    block = holdout_days(n_days)
+    most = n_days // block - 1 if block else 0
+    if n_folds < 1 or n_folds > most or n_days - n_folds * block < MIN_TRAIN_EXAMPLES:
+        holds = f"holds at most {most} folds of {block} days" if most >= 1 else "is too short for folds"
+        raise DataError(f"the training period {period} ({n_days:,} days) {holds} after a first training block "
+                        f"as long; give {'--folds ' + str(most) + ' or fewer' if most >= 1 else 'more data'}")
     out = []
     for i in range(n_folds):
         val_end = period.end - pd.Timedelta(days=(n_folds - 1 - i) * block)

@@ -16,16 +16,17 @@ the one table of the column names in Studio's languages; `data.load_csv` uses it
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError
+from ..engine import files
+from ..errors import DataError, cut
 from .dates import parse_dates
 
 log = logging.getLogger("viewcast")
@@ -99,24 +100,26 @@ def read_text(path: Path, long: bool = False) -> TextFile:
     """
     if path.is_dir():
         members = {p.name: p for p in sorted(path.iterdir()) if p.suffix.lower() == ".csv"}
-        return _pick(path, {name: _file_text(p, f"{path}/{name}") for name, p in members.items()}, long)
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.namelist() if m.lower().endswith(".csv") and not m.startswith("__MACOSX")]
-            texts = {m: _decode(archive.read(m), f"{path}/{m}") for m in members}
-        return _pick(path, texts, long)
-    return TextFile(str(path), _file_text(path, str(path)))
+        return _pick(path, {name: _decode(files.read_bytes(p), f"{path}/{name}") for name, p in members.items()}, long)
+    raw = files.read_bytes(path)
+    if raw[:4] == b"PK\x03\x04":
+        return _pick(path, _zip_texts(path, raw), long)
+    return TextFile(str(path), _decode(raw, str(path)))
 
 
-def _file_text(path: Path, label: str) -> str:
+def _zip_texts(path: Path, raw: bytes) -> dict[str, str]:
+    """The CSVs of a zip, decoded; a damaged zip or a member far too large for an export refused."""
     try:
-        return _decode(path.read_bytes(), label)
-    except FileNotFoundError:
-        raise DataError(f"{label}: no such file; check the path") from None
-    except IsADirectoryError:
-        raise DataError(f"{label}: is a folder, not a CSV file") from None
-    except PermissionError:
-        raise DataError(f"{label}: cannot be read (permission denied)") from None
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = [m for m in archive.infolist()
+                       if m.filename.lower().endswith(".csv") and not m.filename.startswith("__MACOSX")]
+            for member in members:
+                if member.file_size > files.MAX_DATA_BYTES:
+                    raise DataError(f"{path}/{member.filename}: is {member.file_size / 2**20:,.0f} MB unpacked, "
+                                    "larger than an export can be; check that it is the right file")
+            return {m.filename: _decode(archive.read(m), f"{path}/{m.filename}") for m in members}
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, zlib.error) as err:
+        raise DataError(f"{path}: is a damaged zip file ({err}); download the export again") from None
 
 
 def _decode(raw: bytes, label: str) -> str:
@@ -150,7 +153,7 @@ def _pick(path: Path, texts: dict[str, str], long: bool) -> TextFile:
 
 
 def _header(text: str) -> list[str]:
-    return next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    return next(files.csv_rows(text.split("\n", 1)[0]), [])
 
 
 # -- long chart data: one row a day for each video or traffic source --------------------
@@ -172,7 +175,8 @@ def long_series(frame, dates, values, columns, wanted: str | None, label: str):
     rows = table[table["key"] == key]
     repeated = rows["date"].duplicated()
     if repeated.any():
-        raise DataError(f"{label}: {rows['date'][repeated].iloc[0].date()} appears more than once for {key!r}; keep one row a day")
+        day = rows["date"][repeated].iloc[0].date()
+        raise DataError(f"{label}: {day} appears more than once for {cut(str(key))!r}; keep one row a day")
     series = pd.Series(rows["value"].to_numpy(), index=pd.DatetimeIndex(rows["date"], name="date"), name=columns.value)
     log.info("%s: %s of %r", label, columns.value, key)
     published = _published(frame, keys, key, columns)
@@ -193,9 +197,10 @@ def _match(frame, keys, columns, wanted: str, label: str) -> str:
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
-        raise DataError(f"{label}: {len(found)} {_plural(columns.dimension)} are called {wanted!r}; give one ID: {', '.join(found[:5])}")
-    shown = ", ".join(keys.unique()[:5])
-    raise DataError(f"{label}: no {columns.dimension} {wanted!r} (it has {keys.nunique()}: {shown}...); "
+        raise DataError(f"{label}: {len(found)} {_plural(columns.dimension)} are called {cut(wanted)!r}; "
+                        f"give one ID: {', '.join(found[:5])}")
+    shown = ", ".join(cut(str(key), 40) for key in keys.unique()[:5])
+    raise DataError(f"{label}: no {columns.dimension} {cut(wanted)!r} (it has {keys.nunique()}: {shown}...); "
                     "--series list lists them with their totals")
 
 

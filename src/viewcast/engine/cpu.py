@@ -35,6 +35,20 @@ def n_cores() -> int:
 _max_threads: int | None = None
 
 
+def memory_available(device: torch.device | None = None) -> int | None:
+    """Bytes of memory a new allocation can get now on `device` (on the CPU: Linux's MemAvailable), or None where unknown."""
+    if device is not None and device.type == "cuda":
+        return torch.cuda.mem_get_info(device)[0]
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 def limit_threads(n: int) -> None:
     """Never train with more than `n` threads in this process (a worker of `parallel` uses 1)."""
     global _max_threads

@@ -2,11 +2,15 @@
 
 A folder is built beside its final name and renamed into place, so a reader never
 sees half of one; an existing folder is replaced only when asked (`force`), and only
-if it holds nothing but the files of its own kind (a run folder, a lecture folder).
+if viewcast wrote it: it holds the marker file `.viewcast` (the folder's kind and the
+format's version) and nothing but the files of its kind. A folder of someone else's
+that merely holds files named like a run's is never deleted, and no command writes a
+file of its own into another command's folder (`check_outside`).
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import uuid
 from collections.abc import Callable
@@ -14,6 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError
+
+MARKER = ".viewcast"
+"""The file that says viewcast wrote a folder: {"kind": ..., "format": FORMAT}."""
+FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -25,7 +33,24 @@ class FolderKind:
     required: tuple[str, ...]
 
     def is_one(self, contents: set[str]) -> bool:
-        return contents <= set(self.files) and set(self.required) <= contents
+        return contents - {MARKER} <= set(self.files) and set(self.required) <= contents
+
+
+def written_by(folder: Path) -> str | None:
+    """The kind of output folder viewcast wrote `folder` as (from its marker), or None."""
+    try:
+        marker = json.loads((Path(folder) / MARKER).read_text())
+    except (OSError, ValueError):
+        return None
+    return marker.get("kind") if isinstance(marker, dict) and isinstance(marker.get("kind"), str) else None
+
+
+def check_outside(path: Path, own: Path | None = None) -> None:
+    """Refuse to write the file `path` inside a folder viewcast wrote (but `own`, a command's own folder)."""
+    for parent in Path(path).resolve().parents:
+        if (own is None or parent != Path(own).resolve()) and written_by(parent) is not None:
+            raise ConfigError(f"{path} is inside {parent}, a {written_by(parent)}; "
+                              "viewcast never writes over another run's files: choose a path outside it")
 
 
 def check_out_dir(out: Path, force: bool, kind: FolderKind) -> None:
@@ -39,6 +64,7 @@ def check_out_dir(out: Path, force: bool, kind: FolderKind) -> None:
     if Path.cwd().resolve().is_relative_to(out.resolve()):
         raise ConfigError(f"{out} is the current folder or holds it; choose a new folder for --out")
     _check_parents(out)
+    check_outside(out)
     if not out.exists():
         return
     if not out.is_dir():
@@ -48,6 +74,12 @@ def check_out_dir(out: Path, force: bool, kind: FolderKind) -> None:
         return
     if not force:
         raise ConfigError(f"{out} already exists; choose another --out, or add --force to replace it")
+    found = written_by(out)
+    if found is None:
+        raise ConfigError(f"{out} was not written by viewcast (it has no {MARKER} file), so --force does not "
+                          "replace it; delete it yourself, or choose another --out")
+    if found != kind.name:
+        raise ConfigError(f"{out} is a {found}, not a {kind.name}; --force only replaces a {kind.name}")
     if not kind.is_one(contents):
         raise ConfigError(
             f"{out} is not a {kind.name} (it holds other files); --force only replaces a {kind.name}"
@@ -66,6 +98,7 @@ def write_folder(out: Path, writers: dict[str, Callable[[Path], None]], kind: Fo
     staging, old = out.with_name(f".{out.name}.new-{tag}"), out.with_name(f".{out.name}.old-{tag}")
     try:
         staging.mkdir(parents=True)
+        (staging / MARKER).write_text(json.dumps({"kind": kind.name, "format": FORMAT}) + "\n")
         for name, write in writers.items():
             write(staging / name)
         if out.exists():

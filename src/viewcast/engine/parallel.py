@@ -17,6 +17,8 @@ import os
 import pickle
 import signal
 import sys
+import threading
+import time
 import warnings
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -93,7 +95,7 @@ def _run_in_workers(jobs: list[Job], workers: int, bar) -> list:
     shown = [0] * len(jobs)
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i].cost)  # the largest first
     results: list = [None] * len(jobs)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(epochs_done,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(epochs_done, os.getpid())) as pool:
         futures = {pool.submit(_work, i, jobs[i].function, jobs[i].args): i for i in order}
         try:
             pending = set(futures)
@@ -120,6 +122,8 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)  # (which forgets the processes)
     for process in processes:
         process.terminate()
+    for process in processes:
+        process.join(timeout=2)  # gone before the parent ends: nothing left running, nothing leaked
 
 
 def _show_progress(epochs_done, shown: list[int], jobs: list[Job], bar) -> None:
@@ -135,12 +139,24 @@ def _show_progress(epochs_done, shown: list[int], jobs: list[Job], bar) -> None:
 _epochs_done = None
 
 
-def _start_worker(epochs_done) -> None:
+def _start_worker(epochs_done, parent: int) -> None:
     global _epochs_done
     _epochs_done = epochs_done
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+    threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
+    # a worker draws no bars: tqdm's lock can be a thread lock, not the semaphore it would make,
+    # which a worker ended by `_stop` could not give back (the "leaked semaphore objects" warning)
+    tqdm.set_lock(threading.RLock())
     cpu.limit_threads(1)
     cpu.keep_freed_memory()
+
+
+def _end_with_parent(parent: int, every_s: float = 0.2) -> None:
+    """End this worker as soon as its parent is gone, however it ended (SIGKILL included):
+    an orphan would train on for nobody. (The parent's own stop terminates it sooner.)"""
+    while os.getppid() == parent:
+        time.sleep(every_s)
+    os._exit(1)
 
 
 def _work(index: int, function: Callable, args: tuple) -> bytes:

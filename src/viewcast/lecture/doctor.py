@@ -31,7 +31,7 @@ import pandas as pd
 from ..core.baselines import BASELINES
 from ..core.models import parse_spec
 from ..core.units import days, k, spread
-from ..errors import DataError
+from ..engine import files
 from .folder import load_lecture
 from .guide import OPTIMIZATION_FAILURE, OVERFITTING, Loss, compare
 from .sweep import is_sweep_folder, load_sweep
@@ -209,5 +209,5 @@ def prescribe_folder(folder: Path) -> str:
         if is_sweep_folder(folder):
             return prescribe(*load_sweep(folder))
         return prescribe(load_lecture(folder).results)
-    except (OSError, KeyError, TypeError, ValueError, ZeroDivisionError) as err:
-        raise DataError(f"{folder} is a damaged lecture or sweep folder ({type(err).__name__}: {err}); run it again") from None
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, ZeroDivisionError) as err:
+        raise files.damaged(folder, "lecture or sweep folder", err, "run it again") from None

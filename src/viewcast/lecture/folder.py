@@ -9,13 +9,14 @@
 
 from __future__ import annotations
 
-import json
+import io
 from pathlib import Path
 
 import pandas as pd
 
+from ..engine import files
 from ..engine.folders import FolderKind
-from ..errors import DataError
+from ..errors import DataError, cut
 from .run import LectureRun
 
 FILES = ("results.json", "tables.md", "curves.csv", "predictions.csv", "surface.json", "mismatch.json", "optimizers.json",
@@ -29,23 +30,29 @@ def load_lecture(folder: Path) -> LectureRun:
     folder = Path(folder)
     if not (folder / "results.json").is_file():
         raise DataError(f"{folder} is not a viewcast lecture folder (no results.json); run `viewcast lecture --out {folder}` first")
-    try:
-        results = json.loads((folder / "results.json").read_text())
+    with files.damaged_folder(folder, "lecture folder", "run `viewcast lecture` again"):
+        results = files.read_json(folder / "results.json")
+        files.field(results, "tables", dict, folder / "results.json")
         curves = _read_csv(folder / "curves.csv")
         predictions = _read_csv(folder / "predictions.csv", parse_dates=["date"])
         surface, changed_world, race, classification = (
             _read_json(folder / name) for name in ("surface.json", "mismatch.json", "optimizers.json", "classification.json"))
-        if not isinstance(results, dict) or "tables" not in results:
-            raise ValueError("results.json has no tables")
-    except (ValueError, KeyError, OSError) as err:
-        detail = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
-        raise DataError(f"{folder} is a damaged lecture folder ({detail}); run `viewcast lecture` again") from None
     return LectureRun(results, curves, predictions, surface, changed_world, race, classification)
 
 
 def _read_json(path: Path) -> dict | None:
-    return json.loads(path.read_text()) if path.exists() else None
+    if not path.exists():
+        return None
+    parsed = files.read_json(path)
+    if not isinstance(parsed, dict):
+        raise DataError(f"{path}: is not a table of fields")
+    return parsed
 
 
 def _read_csv(path: Path, **options) -> pd.DataFrame | None:
-    return pd.read_csv(path, **options) if path.exists() else None
+    if not path.exists():
+        return None
+    try:
+        return pd.read_csv(io.StringIO(files.read_text(path)), **options)
+    except (ValueError, pd.errors.ParserError) as err:
+        raise DataError(f"{path}: is not a readable CSV ({cut(str(err).strip(), 120)})") from None

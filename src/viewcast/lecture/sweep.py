@@ -18,6 +18,7 @@ seeds; the baselines' validation MAE is beside it.
 from __future__ import annotations
 
 import dataclasses
+import io
 import itertools
 import json
 import math
@@ -28,11 +29,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
-
 from ..core.baselines import BASELINES, evaluate_baselines
 from ..core.config import DataConfig, SplitConfig, TrainConfig
 from ..core.data import describe, load_series
@@ -42,9 +38,10 @@ from ..core.models import parse_spec
 from ..core.optimize import training_cost
 from ..core.runs import results_header
 from ..core.selection import folds, selection_split
+from ..engine import files
 from ..engine.folders import FolderKind, write_folder
 from ..engine.parallel import Job, run_jobs, usable_workers
-from ..errors import ConfigError, DataError, TrainingDiverged
+from ..errors import ConfigError, DataError, TrainingDiverged, cut
 
 
 @dataclass
@@ -130,16 +127,9 @@ KINDS = {str: "string", int: "whole number", float: "number", bool: "boolean"}
 def read_toml(path: Path) -> dict:
     """A sweep file's settings, checked against `TOML_KEYS` (one-line errors)."""
     try:
-        with open(path, "rb") as file:  # TOML is UTF-8, whatever the machine's locale
-            settings = tomllib.load(file)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such sweep file") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path} is a folder; give the sweep's TOML file") from None
-    except OSError as err:
-        raise ConfigError(f"{path} cannot be read ({err.strerror}); give a readable TOML file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path} is not valid TOML ({err}); see the README's sweep example") from None
+        settings = files.read_toml(path)
+    except DataError as err:
+        raise ConfigError(f"{err}; see the README's sweep example") from None
     unknown = sorted(set(settings) - set(TOML_KEYS))
     if unknown:
         raise ConfigError(f"{path}: unknown setting {unknown[0]!r}; valid: {', '.join(TOML_KEYS)}")
@@ -354,7 +344,10 @@ def is_sweep_folder(folder: Path) -> bool:
 def load_sweep(folder: Path) -> tuple[dict, pd.DataFrame]:
     """A sweep folder's `results.json` and `results.csv` (one row per trained model), read back."""
     folder = Path(folder)
-    try:
-        return json.loads((folder / "results.json").read_text()), pd.read_csv(folder / "results.csv")
-    except (OSError, ValueError) as err:
-        raise DataError(f"{folder} is a damaged sweep folder ({type(err).__name__}: {err}); run it again") from None
+    with files.damaged_folder(folder, "sweep folder", "run the sweep again"):
+        results = files.read_json(folder / "results.json")
+        files.field(results, "grid", dict, folder / "results.json")
+        try:
+            return results, pd.read_csv(io.StringIO(files.read_text(folder / "results.csv")))
+        except (ValueError, pd.errors.ParserError) as err:
+            raise DataError(f"{folder / 'results.csv'}: is not a readable CSV ({cut(str(err).strip(), 120)})") from None

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..engine.folders import write_atomic, write_folder
-from ..errors import ConfigError, DataError
+from ..engine import files
+from ..engine.folders import check_outside, write_atomic, write_folder
+from ..errors import ConfigError
 from ..lecture.folder import FILES, LECTURE_FOLDER, load_lecture
 from ..lecture.run import LectureRun
 from . import report
@@ -47,12 +48,15 @@ def write_report(lecture_dir: Path, out: Path | None = None, figures: Path | Non
         raise ConfigError(f"{out} is one of the lecture folder's own files; choose another --out")
     if out.is_dir():
         raise ConfigError(f"{out} is a folder; give a file name for --out")
+    check_outside(out, own=folder)
+    if figures is not None:
+        check_outside(Path(figures) / "figure.png", own=folder)
     if figures is not None and Path(figures).exists() and not Path(figures).is_dir():
         raise ConfigError(f"{figures} is a file; give a folder for --figures")
     try:
         html, pngs = report.build(run)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as err:
-        raise DataError(f"{lecture_dir} is a damaged lecture folder ({type(err).__name__}: {err}); run `viewcast lecture` again") from None
+        raise files.damaged(lecture_dir, "lecture folder", err, "run `viewcast lecture` again") from None
     targets = ([] if own else [out]) + ([Path(figures) / name for name in pngs] if figures is not None else [])
     taken = [str(path) for path in targets if path.exists()]
     if taken and not force:

@@ -7,11 +7,13 @@
 #   make test   ruff, then the test suite with the doctests, one pytest worker per core (and Debian's chromium for the report's browser test,
 #               installed with apt-get where it can be; scripts/install-chromium)
 #   make bench  the speed benchmark (adds scikit-learn to .venv, to compare with it)
+#   make fuzz   the property-based tests of the file parsers with 10,000 generated inputs each
+#               (make test runs 60 of each)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench fuzz clean
 
 $(VENV)/installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +35,9 @@ $(VENV)/bench: $(VENV)/installed
 
 bench: $(VENV)/bench
 	$(BIN)/python benchmarks/speed.py
+
+fuzz: $(VENV)/installed
+	HYPOTHESIS_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_parsers_properties.py -p no:cacheprovider --hypothesis-show-statistics
 
 clean:
 	rm -rf $(VENV) runs/lecture

@@ -18,8 +18,9 @@ from ..core.config import (
     SplitConfig,
     TrainConfig,
 )
-from ..core.data import load_series
+from ..core.data import describe, load_series
 from ..core.runs import RUN_FOLDER, load_run, note_changes, save_run, train_run, training_data
+from ..core.units import Units
 from ..engine.folders import check_out_dir
 from ..lecture.critical import EXACT_MAX, diagnose_run
 from ..reporting import text
@@ -101,7 +102,8 @@ def predict_command(run_dir, path, date_col, value_col, date_format, series_id):
     series, _ = load_series(data)
     note_changes(run, series, data)
     forecast = run.forecaster.predict(series)
-    click.echo(text.next_day(forecast, data.source, series.index[-1], run.config.model.spec, run.config.model.n_lags, run_dir))
+    click.echo(text.next_day(forecast, data.source, series.index[-1], run.config.model.spec, run.config.model.n_lags, run_dir,
+                             Units.of(describe(series))))
 
 
 @click.command(name="diagnose")

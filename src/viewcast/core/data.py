@@ -163,7 +163,8 @@ def fingerprint(series: pd.Series) -> str:
 
 
 def describe(series: pd.Series) -> dict:
-    """First and last date, days with data and days missing in between; what the values are and their decimals."""
+    """First and last date, days with data and days missing in between; what the values are, their
+    decimals and their level (the median of the last 365 days: `units.Units` writes with it)."""
     span = (series.index[-1] - series.index[0]).days + 1
     return {
         "first": series.index[0].date().isoformat(),
@@ -172,6 +173,7 @@ def describe(series: pd.Series) -> dict:
         "missing_days": span - len(series),
         "metric": metric_label(series.name),
         "decimals": decimals_of(series.to_numpy()[-365:]),
+        "level": float(np.median(series.to_numpy()[-365:])),
     }
 
 

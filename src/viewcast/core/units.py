@@ -1,8 +1,9 @@
 """Numbers as the lecture writes them, for every layer that puts a number into words.
 
-The lecture writes views in thousands ("0.48k"; the lecture's tables, whatever the channel).
-The forecasts of a user's data are written at the data's precision (`amount`): a small
-channel's 25 views a day stay "25", never with fewer than two significant digits.
+The lecture writes views in thousands ("0.48k"). A series is written that way when it has
+1,000 a day or more (`Units`, decided once per series from `describe`'s level); a smaller
+one at the data's precision (`amount`): a small channel's 25 views a day stay "25", never
+with fewer than two significant digits. The forecasts are always at the data's precision.
 
     >>> k(482.0), k(18.0), days(1), days(7)
     ('0.48k', '0.018k', '1 day', '7 days')
@@ -13,6 +14,7 @@ channel's 25 views a day stay "25", never with fewer than two significant digits
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 PERIOD_NAMES = {"train": "training", "val": "validation", "test": "test"}
 """A period in a sentence: 'the training period'."""
@@ -39,6 +41,50 @@ def amount(value: float, decimals: int = 0) -> str:
     if value != 0 and abs(value) < 10:
         shown = max(decimals, 1 - math.floor(math.log10(abs(value))))
     return f"{value:,.{min(shown, 6)}f}"
+
+
+THOUSANDS_FROM = 1000
+"""A series whose level (median of its last year) is at least this is written in thousands."""
+
+
+@dataclass(frozen=True)
+class Units:
+    """How one series' values are written, decided once for all its tables and sentences.
+
+    >>> small = Units.of({"level": 25.0, "decimals": 0, "metric": "views"})
+    >>> small.value(24.4), small.summary({"mean": 24.4, "std": 0.3, "per_seed": [24.1, 24.7]})
+    ('24', '24 ± 0.30')
+    >>> Units.of({"level": 2752.0}).value(482.0)
+    '0.48k'
+    """
+
+    thousands: bool = True
+    decimals: int = 0
+    metric: str = "views"
+
+    @classmethod
+    def of(cls, data: dict | None) -> Units:
+        """From `describe(series)`'s dict (a run's or lecture's "data"); a file written before
+        the level was kept gets the lecture's thousands."""
+        level = (data or {}).get("level")
+        if level is None:
+            return cls(metric=(data or {}).get("metric", "views"))
+        return cls(level >= THOUSANDS_FROM, int(data.get("decimals", 0)), data.get("metric", "views"))
+
+    def value(self, value: float, decimals: int | None = None) -> str:
+        return k(value, decimals) if self.thousands else amount(value, self.decimals)
+
+    def spread(self, mean: float, std: float) -> str:
+        """A mean and its std over seeds: '0.48k ± 0.012k', or '24 ± 0.30'."""
+        if self.thousands:
+            return spread(mean, std)
+        return f"{amount(mean, self.decimals)} ± {amount(std, max(self.decimals, 2) if std < 10 else self.decimals)}"
+
+    def summary(self, summary: dict) -> str:
+        """A summary over seeds (mean, std, per_seed) as `with_spread` writes it, in these units."""
+        if len(summary.get("per_seed", [])) <= 1:
+            return self.value(summary["mean"])
+        return self.spread(summary["mean"], summary["std"])
 
 
 def metric_label(name: str | None) -> str:

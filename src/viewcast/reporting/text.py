@@ -1,10 +1,11 @@
-"""How results are shown in the terminal: views in the lecture's "0.48k" style, tables."""
+"""How results are shown in the terminal: tables, with values in one series' `Units` (the lecture's
+"0.48k" for a channel of 1,000 a day or more, else at the data's precision)."""
 
 from __future__ import annotations
 
 from tabulate import tabulate
 
-from ..core.units import PERIOD_HEADERS, days, k, whole, with_spread
+from ..core.units import PERIOD_HEADERS, Units, amount, days, k, whole
 from ..lecture.optimizers import EARLY
 
 
@@ -14,39 +15,40 @@ def results_table(metrics: dict) -> str:
     MAE for a model trained on MAE; RMSE (views, the root of MSE) for one trained on MSE.
     """
     metric = "mae" if metrics["training"]["loss"] == "mae" else "rmse"
+    units = Units.of(metrics["data"])
     periods = list(metrics["losses"])
     n_seeds = len(metrics["seeds"])
     label = f"{metrics['model']['spec']}, {days(metrics['model']['n_lags'])}"
     if n_seeds > 1:
         label += f" (mean ± std of {n_seeds} seeds)"
-    rows = [[label] + [with_spread(metrics["losses"][p][metric]) for p in periods]]
+    rows = [[label] + [units.summary(metrics["losses"][p][metric]) for p in periods]]
     if "linear" in metrics:
         exact = metrics["linear"]["least_squares"]["losses"]
-        rows.append(["linear, exact least squares"] + [k(exact[p][metric]) for p in periods])
+        rows.append(["linear, exact least squares"] + [units.value(exact[p][metric]) for p in periods])
     for name in metrics["baselines"][periods[0]]:
-        cells = [baseline_cell(metrics["baselines"][p][name], metric, metrics["periods"][p]["examples"]) for p in periods]
+        cells = [baseline_cell(metrics["baselines"][p][name], metric, metrics["periods"][p]["examples"], units) for p in periods]
         rows.append([f"baseline: {name}"] + cells)
-    headers = [f"{metric.upper()} in views"] + [PERIOD_HEADERS[p] for p in periods]
+    headers = [f"{metric.upper()} in {units.metric}"] + [PERIOD_HEADERS[p] for p in periods]
     return tabulate(rows, headers=headers, colalign=["left"] + ["right"] * len(periods))
 
 
-def baseline_cell(result: dict, metric: str, n_days: int) -> str:
+def baseline_cell(result: dict, metric: str, n_days: int, units: Units) -> str:
     """A baseline's loss, with its number of days when it could not score all `n_days` of the model's."""
     if not result["days"]:
         return "n/a"
-    cell = k(result[metric])
+    cell = units.value(result[metric])
     return cell if result["days"] == n_days else f"{cell} ({result['days']} days)"
 
 
 def linear_function(metrics: dict, max_weights: int = 7) -> str:
-    """The learned y = b + Σ w_j x_j, averaged over seeds, in views."""
+    """The learned y = b + Σ w_j x_j, averaged over seeds, in the data's units."""
     linear = metrics["linear"]
     n_seeds = len(linear["intercept"])
     b = sum(linear["intercept"]) / n_seeds
     w = [sum(ws) / n_seeds for ws in zip(*linear["coef"])]
     shown = ", ".join(f"{wj:.2f}" for wj in w[:max_weights]) + (", ..." if len(w) > max_weights else "")
     where = f"mean of {n_seeds} seeds" if n_seeds > 1 else f"seed {metrics['seeds'][0]}"
-    return f"learned y = b + Σ w_j x_j ({where}): b = {k(b)}, w = {shown}"
+    return f"learned y = b + Σ w_j x_j ({where}): b = {Units.of(metrics['data']).value(b)}, w = {shown}"
 
 
 # -- the lecture's tables (viewcast lecture) -------------------------------------
@@ -58,11 +60,12 @@ def lecture_tables(results: dict, markdown: bool = False) -> str:
     `markdown=True` gives GitHub-flavoured Markdown (`tables.md`); otherwise plain text.
     """
     fmt = "github" if markdown else "simple"
-    parts = [_lecture_header(results, markdown)]
+    units = Units.of(results["data"])
+    parts = [_lecture_header(results, markdown, units)]
     for table in results["tables"].values():
-        parts.append(_lecture_table(table, fmt, markdown))
+        parts.append(_lecture_table(table, fmt, markdown, units))
     if results["selection"] is not None:
-        parts.append(_selection_table(results, fmt, markdown))
+        parts.append(_selection_table(results, fmt, markdown, units))
     return "\n\n".join(parts) + "\n"
 
 
@@ -70,7 +73,7 @@ def _heading(title: str, markdown: bool, level: int = 2) -> str:
     return f"{'#' * level} {title}" if markdown else f"{title}\n{'=' * len(title)}"
 
 
-def _lecture_header(results: dict, markdown: bool) -> str:
+def _lecture_header(results: dict, markdown: bool, units: Units) -> str:
     data, periods, t = results["data"], results["periods"], results["training"]
     seeds = results["seeds"]
     schedule = "" if t["schedule"] == "constant" else f" with {t['schedule']} decay"
@@ -83,7 +86,7 @@ def _lecture_header(results: dict, markdown: bool) -> str:
         f"Training {_span(periods['train'])}, test {_span(periods['test'])}.",
         f"Every model: {t['loss'].upper()}, {t['optimizer']}, η = {t['lr']:g}{schedule}, {batch}, "
         f"{t['n_epochs']} epochs; {len(seeds)} seed{'s' if len(seeds) > 1 else ''} "
-        f"({seeds[0]}..{seeds[-1]}). Losses are MAE in views, mean ± std over the seeds."
+        f"({seeds[0]}..{seeds[-1]}). Losses are MAE in {units.metric}, mean ± std over the seeds."
         + (" Fewer epochs or seeds than the default run: a quick look, not the reference numbers." if results["short_run"] else ""),
         "The lecture's columns are its own channel (train 2017-2020, test 2021): another series,"
         " so compare the shape of each table, not the values.",
@@ -111,7 +114,7 @@ def _drop(summary: dict | None) -> str:
     return "n/a" if summary is None else f"{round(100 * summary['mean'], 2) + 0.0:.2f}%"  # + 0.0: no "-0.00%"
 
 
-def _lecture_table(table: dict, fmt: str, markdown: bool) -> str:
+def _lecture_table(table: dict, fmt: str, markdown: bool, units: Units) -> str:
     headers = ["model", "train L", "test L'", "lecture L", "lecture L'", "drop: last epoch", "2nd half"]
     rows = []
     for row in table["rows"]:
@@ -120,8 +123,8 @@ def _lecture_table(table: dict, fmt: str, markdown: bool) -> str:
         rows.append(
             [
                 row["label"],
-                with_spread(row["train"]),
-                with_spread(row["test"]),
+                units.summary(row["train"]),
+                units.summary(row["test"]),
                 k(lecture["train"]) if lecture else "",
                 k(lecture["test"]) if lecture else "",
                 _drop(training["final_epoch_improvement"]),
@@ -130,7 +133,7 @@ def _lecture_table(table: dict, fmt: str, markdown: bool) -> str:
         )
     days_of = {name: info["days"] for name, info in table["target_days"].items()}
     for baseline in table["baselines"]:
-        cells = [baseline_cell(baseline[p], "mae", days_of[p]) for p in ("train", "test")]
+        cells = [baseline_cell(baseline[p], "mae", days_of[p], units) for p in ("train", "test")]
         rows.append([baseline["label"], *cells, "", "", "", ""])
     parts = [
         _heading(table["title"], markdown),
@@ -140,44 +143,44 @@ def _lecture_table(table: dict, fmt: str, markdown: bool) -> str:
         tabulate(rows, headers=headers, tablefmt=fmt, colalign=["left"] + ["right"] * 6),
     ]
     if "function" in table:
-        parts += ["", _one_day_function(table["function"])]
+        parts += ["", _one_day_function(table["function"], units)]
     if "weights_7" in table:
-        parts += ["", _weights_table(table["weights_7"], fmt)]
+        parts += ["", _weights_table(table["weights_7"], fmt, units)]
     if table["diagnosis"]:
         parts += ["", "Diagnosis (the lecture's general guide, rows read pairwise):"]
         parts += [f"- {verdict['text']}" for verdict in table["diagnosis"]]
     return "\n".join(parts)
 
 
-def _one_day_function(function: dict) -> str:
+def _one_day_function(function: dict, units: Units) -> str:
     w, b, lecture = function["w"], function["b"], function["lecture"]
     return (
-        f"Learned: w = {w['mean']:.2f} ± {w['std']:.2f}, b = {with_spread(b)}; "
+        f"Learned: w = {w['mean']:.2f} ± {w['std']:.2f}, b = {units.summary(b)}; "
         f"the lecture: w* = {lecture['w']:.2f}, b* = {k(lecture['b'])}."
     )
 
 
-def _weights_table(weights: dict, fmt: str) -> str:
+def _weights_table(weights: dict, fmt: str, units: Units) -> str:
     lecture = weights["lecture"]
-    rows = [["b", with_spread(weights["b"]), k(lecture["b"])]]
+    rows = [["b", units.summary(weights["b"]), k(lecture["b"])]]
     for j, (w_j, ref) in enumerate(zip(weights["w"], lecture["w"]), start=1):
         rows.append([f"w{j} (x{j}: {days(j)} before)", f"{w_j['mean']:.2f} ± {w_j['std']:.2f}", f"{ref:.2f}"])
     return tabulate(rows, headers=["7-day weights", "learned", "lecture"], tablefmt=fmt, colalign=["left", "right", "right"])
 
 
-def _selection_table(results: dict, fmt: str, markdown: bool) -> str:
+def _selection_table(results: dict, fmt: str, markdown: bool, units: Units) -> str:
     selection, periods = results["selection"], results["periods"]
     rows = []
     for candidate in selection["candidates"]:  # ranked by validation loss
         mark = "← picked" if candidate["label"] == selection["picked"] else ""
-        rows.append([candidate["label"], _summary_k(candidate["train"]), _summary_k(candidate["val"]), mark])
+        rows.append([candidate["label"], _summary(candidate["train"], units), _summary(candidate["val"], units), mark])
     headers = ["candidate", f"train L ({_span(periods['selection_train'])})", f"validation L ({_span(periods['validation'])})", ""]
     picked, best = selection["picked"], selection["best_on_test"]
     verdict = (
-        f"It was also the best on test ({k(selection['best_test']['mean'])})."
+        f"It was also the best on test ({units.value(selection['best_test']['mean'])})."
         if selection["picked_is_best_on_test"]
-        else f"It was not the best on test: {best} scores {k(selection['best_test']['mean'])} "
-        f"({selection['picked_test']['mean'] - selection['best_test']['mean']:,.0f} views lower), "
+        else f"It was not the best on test: {best} scores {units.value(selection['best_test']['mean'])} "
+        f"({amount(selection['picked_test']['mean'] - selection['best_test']['mean'], units.decimals)} {units.metric} lower), "
         "but picking by the test loss would be choosing for the test set."
     )
     parts = [
@@ -190,15 +193,15 @@ def _selection_table(results: dict, fmt: str, markdown: bool) -> str:
         tabulate(rows, headers=headers, tablefmt=fmt, colalign=["left", "right", "right", "left"]),
         "",
         f"Picked: {picked}. Its test loss, trained on the whole training period as in the tables, "
-        f"looked at once: {_summary_k(selection['picked_test'])}. {verdict}",
+        f"looked at once: {_summary(selection['picked_test'], units)}. {verdict}",
     ]
     return "\n".join(parts)
 
 
-def _summary_k(summary: dict) -> str:
+def _summary(summary: dict, units: Units) -> str:
     if summary["mean"] is None:
         return "n/a"
-    return with_spread(summary) if "per_seed" in summary else k(summary["mean"])
+    return units.summary(summary)
 
 
 def sweep_table(results: dict, top: int = 15) -> str:
@@ -227,7 +230,8 @@ def sweep_table(results: dict, top: int = 15) -> str:
     best = results["best"]
     lines = [
         f"{shown} configurations × {len(results['grid']['seeds'])} seeds in {results['stacks']} stacks, "
-        f"{results['workers']} worker(s), {results['wall_time_s']:.0f} s{more}; MAE in views, mean (± std) over seeds",
+        f"{results['workers']} worker(s), {results['wall_time_s']:.0f} s{more}; "
+        f"MAE in {Units.of(results['data']).metric}, mean (± std) over seeds",
     ]
     if crossed:
         lines.append(f"{len(folds)}-fold cross-validation, expanding origin: " + "; ".join(
@@ -341,11 +345,14 @@ def run_summary(metrics: dict) -> str:
     return "\n".join(lines)
 
 
-def next_day(forecast, source: str, last_day, spec: str, n_lags: int, run_dir) -> str:
+def next_day(forecast, source: str, last_day, spec: str, n_lags: int, run_dir, units: Units) -> str:
     """What `viewcast predict` prints: the next day's forecast, its spread over seeds, and what made it."""
     values = forecast.per_seed
-    spread = f"; {len(values)} seeds: {values.min():,.0f}..{values.max():,.0f}" if len(values) > 1 else ""
+    extra = [k(forecast.value)] if units.thousands else []
+    if len(values) > 1:
+        extra.append(f"{len(values)} seeds: {amount(values.min(), units.decimals)}..{amount(values.max(), units.decimals)}")
     return (
-        f"{forecast.date.date()} ({forecast.date:%A}): {forecast.value:,.0f} views ({k(forecast.value)}{spread})\n"
+        f"{forecast.date.date()} ({forecast.date:%A}): {amount(forecast.value, units.decimals)} {units.metric}"
+        + (f" ({'; '.join(extra)})" if extra else "") + "\n"
         f"from {source} up to {last_day.date()}, with {spec} on the last {days(n_lags)} ({run_dir})"
     )

@@ -201,6 +201,20 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _started(pid: int) -> set[int]:
+    """The workers below `pid` that have started: their initializer ignores SIGINT (bit 2 of SigIgn)."""
+    started = set()
+    for child in _children(pid):
+        try:
+            with open(f"/proc/{child}/status") as file:
+                ignored = next(line for line in file if line.startswith("SigIgn:")).split()[1]
+        except (OSError, StopIteration):
+            continue
+        if int(ignored, 16) & (1 << (2 - 1)):
+            started.add(child)
+    return started
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/status") as file:
@@ -213,8 +227,8 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads the process tree from Linux's /proc")
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGKILL"])
 def test_no_worker_outlives_the_command(tmp_path, signal_name):
-    """SIGTERM (stopped like Ctrl-C) or SIGKILL (no chance to clean up) to a sweep with workers: 2 s later
-    no process of the run is left, and no half-written folder."""
+    """SIGTERM (stopped like Ctrl-C) or SIGKILL (no chance to clean up) to a sweep whose workers have
+    started: 2 s later no process of the run is left, and no half-written folder."""
     import signal
     import subprocess
     import sys
@@ -224,12 +238,12 @@ def test_no_worker_outlives_the_command(tmp_path, signal_name):
                "--epochs", "3000", "--workers", "2", "--quiet", "--out", str(tmp_path / "sweep")]
     main_process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while len(_children(main_process.pid)) < 3 and time.monotonic() < deadline:  # the tracker and 2 workers
+        deadline = time.monotonic() + 90
+        while len(_started(main_process.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
-        workers = _children(main_process.pid)
-        assert len(workers) >= 3, "the workers did not start"
-        time.sleep(15)  # the workers have imported torch and are training
+        assert len(_started(main_process.pid)) == 2, "the workers did not start"
+        workers = _children(main_process.pid)  # the workers and the resource tracker
+        time.sleep(0.5)
         main_process.send_signal(getattr(signal, signal_name))
         _, err = main_process.communicate(timeout=30)
         time.sleep(2)

@@ -61,25 +61,6 @@ def test_naive_rules_much_worse_on_test_mark_a_shift():
     assert "2.0× worse" in shifted[0].text
 
 
-def test_doctor_agrees_with_the_lecture_tables_diagnosis_lines(quick_lecture, capsys):
-    out = quick_lecture
-    results = json.loads((out / "results.json").read_text())
-    found = kinds(examine(results))
-    for table in results["tables"].values():
-        for verdict in table["diagnosis"]:
-            said = (verdict["kind"], verdict["bigger"])
-            if verdict["kind"] in (OPTIMIZATION_FAILURE, OVERFITTING):
-                assert said in found  # every failure and every overfit of the tables
-            else:  # and never one the tables did not find for that pair
-                assert (OVERFITTING, verdict["bigger"]) not in found or any(
-                    v["kind"] == OVERFITTING and v["bigger"] == verdict["bigger"]
-                    for t in results["tables"].values() for v in t["diagnosis"])
-    assert main(["doctor", str(out)]) == 0
-    printed = capsys.readouterr().out
-    assert printed.startswith("The lecture's general guide on wiki-r")
-    assert "3. Which model to use" in printed
-
-
 @pytest.mark.parametrize("content", ["{}", '{"tables": {"t": {"rows": 1}}}'])
 def test_doctor_on_a_damaged_folder(tmp_path, capsys, content):
     (tmp_path / "results.json").write_text(content)

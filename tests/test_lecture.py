@@ -255,16 +255,6 @@ def test_an_existing_folder_is_kept_unless_forced(views_csv, one_day_table, tmp_
     assert (old / "tables.md").read_text() != "stale" and sorted(p.name for p in old.iterdir()) == sorted([*LECTURE_FILES, MARKER])
 
 
-@pytest.mark.slow
-def test_quick_run_on_wiki_r_end_to_end(quick_lecture):
-    results = json.loads((quick_lecture / "results.json").read_text())
-    assert results["short_run"] and results["training"]["n_epochs"] == lecture.QUICK["n_epochs"]
-    assert len(results["seeds"]) == lecture.QUICK["n_seeds"]
-    assert results["periods"]["train"] == {"start": "2011-01-01", "end": "2014-12-31"}
-    assert results["tables"]["lags"]["target_days"]["test"]["days"] == 251  # 2015 misses 2 days
-    assert results["wall_time_s"] > 0
-
-
 def test_worker_processes_give_the_same_tables_as_one_process(views_csv, tmp_path, capsys):
     tables = {}
     path, _ = views_csv

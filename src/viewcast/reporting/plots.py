@@ -45,9 +45,12 @@ DPI = 100
 
 
 def png(fig: Figure, dpi: int = DPI) -> bytes:
-    """The figure as PNG bytes; the figure is closed (its memory freed)."""
+    """The figure as PNG bytes; the figure is closed (its memory freed).
+
+    Every figure here is laid out by matplotlib's constrained layout, which keeps its labels
+    inside it: `bbox_inches="tight"` would only draw it a second time to measure it."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=dpi)
     plt.close(fig)
     return buffer.getvalue()
 
@@ -69,7 +72,7 @@ def error_surface(
     """Filled contours of L(w, b) (`grid`: rows by b, columns by w), gradient-descent paths on
     it, the best grid point (×) and the exact optimum (★). A path that diverged is cut at the
     edge of the grid and labelled. `marks`: update counts to mark and label on each path."""
-    ax = ax or plt.subplots(figsize=(6, 4.5))[1]
+    ax = ax or plt.subplots(layout="constrained", figsize=(6, 4.5))[1]
     levels = np.quantile(grid, np.linspace(0, 1, 16))  # even steps in rank: detail near the valley
     filled = ax.contourf(w, b, grid, levels=np.unique(levels), cmap="viridis_r")
     ax.figure.colorbar(filled, ax=ax, label=f"{loss.upper()} on training days")
@@ -98,7 +101,7 @@ def error_surface(
 
 def loss_by_update(paths: Sequence[Path], loss: str = "mse", ax: Axes | None = None) -> Axes:
     """The training loss after each update, one line per path, log-log; divergence marked."""
-    ax = ax or plt.subplots(figsize=(6, 4))[1]
+    ax = ax or plt.subplots(layout="constrained", figsize=(6, 4))[1]
     for color, path in zip(PATH_COLORS, paths):
         ax.plot(np.maximum(path.updates, 1), path.loss, "-", color=color, label=_path_label(path))
         if path.diverged_at is not None:
@@ -133,7 +136,7 @@ def loss_curves(curves: pd.DataFrame, loss: str = "mae", title: str = "", unit: 
     `unit`). The epoch with the lowest mean validation loss is marked (a test curve is only
     shown: nothing is chosen on it). The y axis is logarithmic when the losses span 10×.
     """
-    ax = ax or plt.subplots(figsize=(6, 4))[1]
+    ax = ax or plt.subplots(layout="constrained", figsize=(6, 4))[1]
     periods = [p for p in PERIOD_NAMES if f"{p}_loss" in curves and curves[f"{p}_loss"].notna().any()]
     for period in periods:
         column, color = f"{period}_loss", CURVE_COLORS[period]
@@ -156,7 +159,7 @@ def loss_curves(curves: pd.DataFrame, loss: str = "mae", title: str = "", unit: 
 
 def optimizer_curves(networks: list[dict], title: str = "", loss: str = "mae", ax: Axes | None = None) -> Axes:
     """Training loss per epoch, one line per optimizer (`optimizers.results`' networks), log scale."""
-    ax = ax or plt.subplots(figsize=(6, 4))[1]
+    ax = ax or plt.subplots(layout="constrained", figsize=(6, 4))[1]
     for color, run in zip(PATH_COLORS, networks):
         curves = run["curves"]
         ax.plot(curves["epoch"], curves["train_loss"], color=color, lw=1.6, label=f"{run['optimizer']}, η = {run['lr']:g}")
@@ -170,7 +173,7 @@ def optimizer_curves(networks: list[dict], title: str = "", loss: str = "mae", a
 
 def classification_loss(z: np.ndarray, grid: np.ndarray, name: str, ax: Axes | None = None) -> Axes:
     """A loss over the two logits (z₁, z₂) when the right class is 1 (`classify.loss_surfaces`)."""
-    ax = ax or plt.subplots(figsize=(5, 4.5))[1]
+    ax = ax or plt.subplots(layout="constrained", figsize=(5, 4.5))[1]
     filled = ax.contourf(z, z, grid, levels=20, cmap="viridis_r")
     ax.figure.colorbar(filled, ax=ax, label=name)
     ax.plot(-4, 4, "o", color="tab:red", ms=7, label="far from the answer: (-4, 4)")
@@ -181,7 +184,7 @@ def classification_loss(z: np.ndarray, grid: np.ndarray, name: str, ax: Axes | N
 
 def accuracy_curves(runs: list[dict], baselines: dict, ax: Axes | None = None) -> Axes:
     """Training accuracy per epoch, one line per (loss, start); the rules' test accuracy dotted."""
-    ax = ax or plt.subplots(figsize=(6, 4.5))[1]
+    ax = ax or plt.subplots(layout="constrained", figsize=(6, 4.5))[1]
     styles = {"usual": "-", "confidently wrong": "--"}
     colors = {"cross-entropy": "tab:blue", "mse": "tab:orange"}
     for run in runs:
@@ -209,7 +212,7 @@ def real_vs_predicted(
     `predicted`: label -> (dates, values). `periods`: name -> (first, last day), drawn as
     labelled spans when the picture covers more than one period.
     """
-    ax = ax or plt.subplots(figsize=(9, 3.5))[1]
+    ax = ax or plt.subplots(layout="constrained", figsize=(9, 3.5))[1]
     dates = pd.DatetimeIndex(dates)
     weekend = dates.day_of_week >= 5
     if len(dates) <= 400:  # on a longer stretch the shading would be a grey wash
@@ -233,7 +236,7 @@ def table_chart(table: dict, ax: Axes | None = None) -> Axes:
     """A lecture table from `results.json`: training and test MAE per row (mean, with the std
     over seeds as error bars), the lecture's numbers as hollow markers, each baseline's
     test MAE as a dashed or dotted line."""
-    ax = ax or plt.subplots(figsize=(7, 4))[1]
+    ax = ax or plt.subplots(layout="constrained", figsize=(7, 4))[1]
     rows = table["rows"]
     x = np.arange(len(rows))
     for offset, period, color in ((-0.1, "train", "tab:blue"), (0.1, "test", "tab:red")):
@@ -256,7 +259,7 @@ def table_chart(table: dict, ax: Axes | None = None) -> Axes:
 
 def weights_bars(weights: dict, ax: Axes | None = None) -> Axes:
     """The 7-day linear model's weights w₁..w₇ (mean ± std over seeds) beside the lecture's."""
-    ax = ax or plt.subplots(figsize=(6, 3.5))[1]
+    ax = ax or plt.subplots(layout="constrained", figsize=(6, 3.5))[1]
     ours = weights["w"]
     lecture = weights["lecture"]["w"]
     x = np.arange(1, len(ours) + 1)
@@ -285,7 +288,7 @@ def forecast_band(
     For `viewcast forecast` (`recent`: the last weeks, `dates`: the days after) and for a
     backtest's test period (`recent` and `dates` the same days, the forecasts made earlier).
     """
-    ax = ax or plt.subplots(figsize=(9, 3.5))[1]
+    ax = ax or plt.subplots(layout="constrained", figsize=(9, 3.5))[1]
     ax.plot(recent.asfreq("D").index, recent.asfreq("D").to_numpy(), color=REAL, lw=1.2, label="real views")
     dates = pd.DatetimeIndex(dates)
     ax.fill_between(dates, lower, upper, color=ESTIMATE, alpha=0.2, lw=0, label=f"{coverage:.0%} interval")

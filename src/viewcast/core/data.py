@@ -322,7 +322,8 @@ def _value_problem(text: str) -> str:
     if text.lstrip().startswith("-") and np.isfinite(number):
         return f"{cut(text)} is negative; counts cannot be"
     if number > MAX_VALUE:
-        return f"{cut(text)} is too large to compute with (viewcast takes values up to {MAX_VALUE:.0e}); fix the row".replace("+", "")
+        largest = f"{MAX_VALUE:.0e}".replace("e+", "e")  # '1e15'
+        return f"{cut(text)} is too large to compute with (viewcast takes values up to {largest}); fix the row"
     return f"{cut(text)!r} is not a number; fix or delete the row"
 
 

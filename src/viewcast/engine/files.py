@@ -65,11 +65,14 @@ def read_bytes(path: Path, limit: int = MAX_DATA_BYTES) -> bytes:
     check_regular(path, limit)
     try:
         with open(path, "rb") as file:
-            return file.read(limit + 1)[:limit]
+            raw = file.read(limit + 1)
     except PermissionError:
         raise DataError(f"{path}: cannot be read (permission denied)") from None
     except OSError as err:
         raise DataError(f"{path}: cannot be read ({err.strerror})") from None
+    if len(raw) > limit:  # it grew since `check_regular` looked
+        raise DataError(f"{path}: is larger than such a file can be ({limit / 2**20:,.0f} MB at most)")
+    return raw
 
 
 def read_text(path: Path, limit: int = MAX_RUN_FILE_BYTES) -> str:

@@ -38,8 +38,12 @@ class FolderKind:
 
 def written_by(folder: Path) -> str | None:
     """The kind of output folder viewcast wrote `folder` as (from its marker), or None."""
+    path = Path(folder) / MARKER
     try:
-        marker = json.loads((Path(folder) / MARKER).read_text())
+        if not path.is_file():  # (not a FIFO or a device, which would hang or never end)
+            return None
+        with open(path, "rb") as file:
+            marker = json.loads(file.read(4096))
     except (OSError, ValueError):
         return None
     return marker.get("kind") if isinstance(marker, dict) and isinstance(marker.get("kind"), str) else None

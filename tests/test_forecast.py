@@ -173,6 +173,9 @@ def test_backtest_scores_every_method_on_the_same_days(weekly_series):
     mine, naive = run.scores[0], next(s for s in run.scores if s["method"] == "baseline: same as 7 days ago")
     assert mine["coverage"] is not None and naive["coverage"] is None
     assert np.isclose(naive["mase"], naive["mae"] / history_scale(weekly_series, history))
+    yesterday = next(s for s in run.scores if s["method"] == "baseline: same as yesterday" and s["horizon"] == 1)
+    assert np.isclose(yesterday["mase_naive"], 1.0, rtol=0.05)  # the naive against its own error on the history
+    assert np.isclose(naive["mase_naive"], naive["mae"] / history_scale(weekly_series, history, lag=1))
 
 
 @pytest.mark.skipif(not classical.available(), reason="the classical extra (statsforecast) is not installed")
@@ -180,6 +183,7 @@ def test_classical_methods_forecast_from_the_real_past(weekly_series):
     history = Period.of("2020-01-01", "2021-06-30")
     days = pd.date_range("2021-07-01", "2021-07-20")
     results = classical.classical_forecasts(fill_from_past(weekly_series), history, days, 2, 0.8)
+    assert list(results) == ["AutoETS", "AutoARIMA", "AutoTheta", "MSTL"]
     y = weekly_series[days].to_numpy()
     for name, (predicted, lower, upper) in results.items():
         assert predicted.shape == lower.shape == (2, 20)

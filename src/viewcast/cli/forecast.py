@@ -93,7 +93,7 @@ def forecast_command(dataset, path, date_col, value_col, date_format, series_id,
 @click.option("--end", help="Last test day (default: the dataset's, else the last day of the data).")
 @click.option("--horizon", type=int, default=1, show_default=True, help="Score forecasts 1..N days ahead.")
 @click.option("--classical/--no-classical", default=True, show_default=True,
-              help="Compare with statsforecast's AutoETS and AutoARIMA when installed.")
+              help="Compare with statsforecast's AutoETS, AutoARIMA, AutoTheta and MSTL when installed.")
 @out_option("Folder for the scores, the forecasts and the summary (default: runs/backtest-<data>-<time>).")
 def backtest_command(dataset, path, date_col, value_col, date_format, series_id, models, lags, inputs, weekday, seeds, epochs, coverage,
                      windows, train_start, workers, force, quiet, start, end, horizon, classical, out):

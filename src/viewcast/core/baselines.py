@@ -6,7 +6,7 @@
 They are evaluated on exactly the target days the model is evaluated on. This module
 is the one place the rule is written: on calendar days (`naive`), on windows of past
 days (`Naive`, a predictor like a fitted model), for choosing the days where every
-baseline is known (`baseline_days`) and for MASE's scale (`seasonal_naive_mae`).
+baseline is known (`baseline_days`) and for MASE's scales (`naive_mae`).
 """
 
 import numpy as np
@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..errors import DataError
 from .metrics import evaluate
+from .units import days
 
 BASELINES = {"same as yesterday": 1, "same as 7 days ago": 7}
 
@@ -47,16 +48,18 @@ def baseline_days(full: pd.Series, dates: pd.DatetimeIndex) -> pd.DatetimeIndex:
     return dates
 
 
-def seasonal_naive_mae(full: pd.Series) -> float:
-    """MASE's scale: the mean |v_t - v_{t-7}| over the days of `full` that have both.
+def naive_mae(full: pd.Series, lag: int = 7) -> float:
+    """MASE's scale: the mean |v_t - v_{t-lag}| over the days of `full` that have both; `lag` 7 is the
+    seasonal naive's (same as last week), 1 the naive's (same as yesterday).
 
-    >>> seasonal_naive_mae(pd.Series([1.0] * 7 + [3.0] * 7, index=pd.date_range("2020-01-01", periods=14)))
-    2.0
+    >>> week = pd.Series([1.0] * 7 + [3.0] * 7, index=pd.date_range("2020-01-01", periods=14))
+    >>> naive_mae(week), naive_mae(week, 1)
+    (2.0, 0.15384615384615385)
     """
-    errors = np.abs(full.to_numpy(dtype=float) - naive(full, full.index, 7))
+    errors = np.abs(full.to_numpy(dtype=float) - naive(full, full.index, lag))
     errors = errors[np.isfinite(errors)]
     if errors.size == 0 or errors.mean() == 0:
-        raise DataError("no pair of days a week apart that differ; MASE cannot be scaled")
+        raise DataError(f"no pair of days {'a week' if lag == 7 else days(lag)} apart that differ; MASE cannot be scaled")
     return float(errors.mean())
 
 

@@ -8,10 +8,12 @@
 
 The pick is fitted once, then fed the real past day by day, as are the methods it is
 compared with: same-as-yesterday, same-as-last-week (the seasonal naive), and, when
-the `classical` extra is installed, statsforecast's AutoETS and AutoARIMA with a weekly
-season. Every method is scored on the same test days (those with data), per horizon:
+the `classical` extra is installed, statsforecast's AutoETS, AutoARIMA, AutoTheta and MSTL
+with a weekly season. Every method is scored on the same test days (those with data), per horizon:
 
-    MAE, RMSE, MAPE (%), MASE = MAE / (the seasonal naive's one-day MAE on the days the pick was retrained on)
+    MAE, RMSE, MAPE (%),
+    MASE = MAE / (the seasonal naive's one-day MAE on the days the pick was retrained on),
+    MASE vs naive = MAE / (the naive's, same as yesterday, on the same days)
 
 and the intervals' coverage: the share of test days inside them.
 """
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..core.baselines import Naive, seasonal_naive_mae
+from ..core.baselines import Naive, naive_mae
 from ..core.data import Dataset, describe
 from ..core.features import Period, fill_from_past, holdout_days
 from ..core.metrics import evaluate
@@ -94,9 +96,9 @@ def run_backtest(series: pd.Series, config: ForecastConfig, history: Period, tes
         methods[baseline.label] = (forecasts_of(Naive(baseline.n_lags), filled, days, config.days).predicted, None, None)
     if with_classical and classical.available():
         methods |= classical.classical_forecasts(filled, history, days, config.days, config.coverage, progress)
-    scale = history_scale(series, trained_on)  # on the days the pick learned from, not on quiet years before them
+    scales = {lag: history_scale(series, trained_on, lag) for lag in (7, 1)}  # on the days the pick learned from
     scores = [
-        _score(name, h, viewcast.y, predicted[h - 1], lower, upper, scale)
+        _score(name, h, viewcast.y, predicted[h - 1], lower, upper, scales)
         for name, (predicted, lower, upper) in methods.items()
         for h in range(1, config.days + 1)
     ]
@@ -111,7 +113,8 @@ def run_backtest(series: pd.Series, config: ForecastConfig, history: Period, tes
         "coverage": config.coverage,
         "intervals": f"adaptive split conformal, from the pick's last {WINDOW} known out-of-sample errors at each "
                      "horizon (validation errors, then each test day's once it is past)",
-        "mase_scale": scale,
+        "mase_scale": scales[7],
+        "mase_naive_scale": scales[1],
         "picked": selection.picked.label,
         "classical": "statsforecast" if with_classical and classical.available() else
                      ("not installed (pip install 'viewcast[classical]')" if with_classical else "not asked for"),
@@ -133,19 +136,20 @@ def _intervals(viewcast: Forecasts, selection: Selection, config: ForecastConfig
     return lower, upper
 
 
-def history_scale(series: pd.Series, history: Period) -> float:
-    """MASE's scale on the history: the seasonal naive's one-day MAE there."""
+def history_scale(series: pd.Series, history: Period, lag: int = 7) -> float:
+    """MASE's scale on the history: the seasonal naive's (`lag` 7) or the naive's (1) one-day MAE there."""
     try:
-        return seasonal_naive_mae(series.asfreq("D")[history.start : history.end])
+        return naive_mae(series.asfreq("D")[history.start : history.end], lag)
     except DataError as error:
         raise DataError(f"the history {history} has {error}") from None
 
 
-def _score(name, h, y, predicted, lower, upper, scale) -> dict:
+def _score(name, h, y, predicted, lower, upper, scales: dict[int, float]) -> dict:
     metrics = evaluate(y, predicted)
     return {
         "method": name, "horizon": h, "days": len(y),
-        "mae": metrics["mae"], "rmse": metrics["rmse"], "mape": metrics["mape"], "mase": metrics["mae"] / scale,
+        "mae": metrics["mae"], "rmse": metrics["rmse"], "mape": metrics["mape"],
+        "mase": metrics["mae"] / scales[7], "mase_naive": metrics["mae"] / scales[1],
         "coverage": coverage(y, lower[h - 1], upper[h - 1]) if lower is not None else None,
     }
 

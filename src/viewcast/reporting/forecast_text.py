@@ -58,9 +58,13 @@ def backtest_table(scores: list[dict], n_days: int, data: dict) -> str:
     for h in horizons:
         for score in (s for s in scores if s["horizon"] == h):
             rows.append([score["method"], h, whole(score["mae"]), whole(score["rmse"]), f"{score['mape']:.1f}%",
-                         f"{score['mase']:.3f}", "" if score["coverage"] is None else f"{score['coverage']:.1%}"])
-    headers = ["method", "days ahead", "MAE", "RMSE", "MAPE", "MASE", "coverage"]
-    return tabulate(rows, headers=headers, tablefmt="simple", colalign=["left", "right", "right", "right", "right", "right", "right"])
+                         f"{score['mase']:.3f}", _or_blank(score.get("mase_naive"), ".3f"), _or_blank(score["coverage"], ".1%")])
+    headers = ["method", "days ahead", "MAE", "RMSE", "MAPE", "MASE", "MASE vs naive", "coverage"]
+    return tabulate(rows, headers=headers, tablefmt="simple", colalign=["left"] + ["right"] * 7)
+
+
+def _or_blank(value: float | None, fmt: str) -> str:
+    return "" if value is None else format(value, fmt)
 
 
 def forecast_report(run) -> str:
@@ -97,7 +101,8 @@ def backtest_report(run) -> str:
         f"Picked: {summary['picked']}, trained on {summary['training_window']}; retrained on {periods['final_training']}.",
         f"Every method: {summary['method']}.",
         f"MAE, RMSE in {_unit(summary['data'])[0]};"
-        f" MASE = MAE / {summary['mase_scale']:,.1f} (the seasonal naive's one-day MAE on {periods['final_training']}); "
+        f" MASE = MAE / {summary['mase_scale']:,.1f} (the seasonal naive's one-day MAE on {periods['final_training']}), "
+        f"MASE vs naive = MAE / {summary['mase_naive_scale']:,.1f} (same as yesterday's); "
         f"coverage of the {summary['coverage']:.0%} intervals ({summary['intervals']}). Classical methods: {summary['classical']}.",
         "",
         backtest_table(run.scores, n_days, summary["data"]),

@@ -325,9 +325,11 @@ def next_days(recent: pd.Series, frame: pd.DataFrame, coverage: float, metric: s
             ax.plot(dates, frame["actual"], "o", color=REAL, ms=5, mfc="white", label=f"what happened ({metric})")
     week_before = recent.index[-1] - pd.Timedelta(days=6)
     close.set_xlim(week_before - pd.Timedelta(hours=12), dates[-1] + pd.Timedelta(hours=20))
-    for day, weekday, value, high in zip(dates, frame["weekday"], frame["forecast"], frame["high"]):
-        close.annotate(f"{weekday}\n{units.amount(value, decimals)}", (day, high), xytext=(0, 3), textcoords="offset points",
-                       ha="center", va="bottom", fontsize=7.5, color=ESTIMATE)
+    for i, (day, weekday, value, low, high) in enumerate(zip(dates, frame["weekday"], frame["forecast"], frame["low"], frame["high"])):
+        above = i % 2 == 0  # every other day's label below the band: neighbours never touch
+        close.annotate(f"{weekday}\n{units.amount(value, decimals)}", (day, high if above else low),
+                       xytext=(0, 3 if above else -3), textcoords="offset points", ha="center",
+                       va="bottom" if above else "top", fontsize=7.5, color=ESTIMATE)
     close.xaxis.set_major_locator(matplotlib.dates.DayLocator(interval=max(1, (len(dates) + 7) // 8)))
     close.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b"))
     close.set_title(f"the next {units.days(len(dates))}", fontsize=9)
@@ -336,7 +338,8 @@ def next_days(recent: pd.Series, frame: pd.DataFrame, coverage: float, metric: s
     overview.set(ylabel=f"{metric} per day", title=f"{name} per day: the last {weeks} weeks and the next {units.days(len(dates))}")
     top = float(np.nanmax([daily.max(), frame["high"].max()]))
     overview.set_ylim(0, top * 1.2)
-    overview.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: units.amount(v, decimals)))
+    overview.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(  # ticks: 0, 5, 10, not 5.0 beside 10
+        lambda v, _: f"{v:,.0f}" if float(v).is_integer() else units.amount(v, decimals)))
     overview.legend(fontsize=7, loc="lower left", framealpha=0.85)
     for ax in (overview, close):
         ax.tick_params(axis="x", labelrotation=30, labelsize=7)

@@ -60,7 +60,7 @@ def backtest_table(scores: list[dict], n_days: int, data: dict) -> str:
             rows.append([score["method"], h, whole(score["mae"]), whole(score["rmse"]), f"{score['mape']:.1f}%",
                          f"{score['mase']:.3f}", _or_blank(score.get("mase_naive"), ".3f"), _or_blank(score["coverage"], ".1%")])
     headers = ["method", "days ahead", "MAE", "RMSE", "MAPE", "MASE", "MASE vs naive", "coverage"]
-    return tabulate(rows, headers=headers, tablefmt="simple", colalign=["left"] + ["right"] * 7)
+    return tabulate(rows, headers=headers, tablefmt="simple", colalign=["left"] + ["right"] * 7, disable_numparse=True)
 
 
 def _or_blank(value: float | None, fmt: str) -> str:

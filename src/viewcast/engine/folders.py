@@ -46,7 +46,9 @@ def written_by(folder: Path) -> str | None:
             marker = json.loads(file.read(4096))
     except (OSError, ValueError):
         return None
-    return marker.get("kind") if isinstance(marker, dict) and isinstance(marker.get("kind"), str) else None
+    if not isinstance(marker, dict) or not isinstance(marker.get("kind"), str) or not isinstance(marker.get("format"), int):
+        return None
+    return marker["kind"]
 
 
 def check_outside(path: Path, own: Path | None = None) -> None:

@@ -142,6 +142,8 @@ def test_predict_reads_the_file_it_was_trained_on_and_says_when_it_changed(daily
     path.write_text("\n".join(lines + ["2020-12-31,500"]) + "\n")
     assert main(["predict", str(path.parent / "run")]) == 0
     assert "the data differ from those the run was trained on; it now ends on 2020-12-31" in capsys.readouterr().err
+    path.unlink()
+    assert "which is gone; give the data with --data" in refused(capsys, "predict", path.parent / "run")
 
 
 def test_no_command_writes_over_another_runs_files(tmp_path, capsys):

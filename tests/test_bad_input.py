@@ -38,6 +38,13 @@ def refused(capsys, *argv) -> str:
     return lines[0]
 
 
+def refused_data(capsys, tmp_path, text: str, *options) -> str:
+    """Write `text` as a data file and return `viewcast train`'s one-line refusal of it."""
+    path = tmp_path / "data.csv"
+    path.write_text(text)
+    return refused(capsys, "train", "--data", path, *options, "--out", tmp_path / "r")
+
+
 def test_offsets_that_differ_from_row_to_row_keep_the_day_written(tmp_path):
     path = tmp_path / "tz.csv"
     path.write_text("date,views\n2024-03-30T00:00:00+0100,5\n2024-03-31T00:00:00+0200,6\n")
@@ -46,14 +53,13 @@ def test_offsets_that_differ_from_row_to_row_keep_the_day_written(tmp_path):
 
 
 def test_a_format_that_repeats_a_directive(daily_csv, tmp_path, capsys):
-    line = refused(capsys, "train", "--data", daily_csv[0], "--date-format", "%Y-%m-%d %H %H", "--out", tmp_path / "r")
+    line = refused_data(capsys, tmp_path, daily_csv[0].read_text(), "--date-format", "%Y-%m-%d %H %H")
     assert "%H twice" in line
 
 
 def test_a_huge_field_on_a_ragged_row(tmp_path, capsys):
-    path = tmp_path / "ragged.csv"
-    path.write_text("date,views\n2024-01-01,1\n2024-01-02,2," + "x" * 200_000 + "\n")
-    assert "line 3 has 3 fields, the header 2" in refused(capsys, "train", "--data", path, "--out", tmp_path / "r")
+    text = "date,views\n2024-01-01,1\n2024-01-02,2," + "x" * 200_000 + "\n"
+    assert "line 3 has 3 fields, the header 2" in refused_data(capsys, tmp_path, text)
 
 
 def test_what_is_not_a_regular_file_is_refused_before_it_is_read(tmp_path, capsys):
@@ -106,23 +112,20 @@ def test_a_damaged_run_folder_is_named_by_its_file_and_field(tmp_path, capsys):
 
 
 def test_values_too_large_to_compute_with_name_their_row(daily_csv, tmp_path, capsys):
-    path, lines = daily_csv
-    path.write_text("\n".join(lines[:100] + [lines[100].split(",")[0] + ",1e308"] + lines[101:]) + "\n")
-    assert "line 101 (2018-04-10): 1e308 is too large" in refused(capsys, "train", "--data", path, "--out", tmp_path / "r")
-    path.write_text("date,views\n" + "".join(f"{line.split(',')[0]},1e308\n" for line in lines[1:]))
-    assert "line 2 (2018-01-01): 1e308 is too large" in refused(capsys, "train", "--data", path, "--out", tmp_path / "r")
+    _, lines = daily_csv
+    one = "\n".join(lines[:100] + [lines[100].split(",")[0] + ",1e308"] + lines[101:]) + "\n"
+    assert "line 101 (2018-04-10): 1e308 is too large" in refused_data(capsys, tmp_path, one)
+    every = "date,views\n" + "".join(f"{line.split(',')[0]},1e308\n" for line in lines[1:])
+    assert "line 2 (2018-01-01): 1e308 is too large" in refused_data(capsys, tmp_path, every)
 
 
 def test_quoted_input_is_cut(tmp_path, capsys):
-    path = tmp_path / "wide.csv"
-    path.write_text("date," + "v" * 300_000 + "\n2024-01-01,1\n")
-    assert "…" in refused(capsys, "train", "--data", path, "--out", tmp_path / "r")
+    assert "…" in refused_data(capsys, tmp_path, "date," + "v" * 300_000 + "\n2024-01-01,1\n")
 
 
 def test_dates_outside_what_can_be_computed_with(tmp_path, capsys):
-    path = tmp_path / "far.csv"
-    path.write_text("date,views\n9999-01-01,1\n9999-01-02,2\n")
-    assert "'9999-01-01' is outside the dates" in refused(capsys, "train", "--data", path, "--out", tmp_path / "r")
+    text = "date,views\n9999-01-01,1\n9999-01-02,2\n"
+    assert "'9999-01-01' is outside the dates" in refused_data(capsys, tmp_path, text)
 
 
 def test_predict_reads_the_file_it_was_trained_on_and_says_when_it_changed(daily_csv, tmp_path, capsys, monkeypatch):

@@ -22,7 +22,6 @@ from ..core.data import describe, load_series
 from ..core.runs import RUN_FOLDER, load_run, note_changes, save_run, train_run, training_data
 from ..core.units import Units
 from ..engine.folders import check_out_dir
-from ..errors import DataError
 from ..lecture.critical import EXACT_MAX, diagnose_run
 from ..reporting import text
 from .options import (
@@ -96,12 +95,11 @@ def train_command(dataset, path, date_col, value_col, date_format, series_id, fi
 def predict_command(run_dir, path, date_col, value_col, date_format, series_id):
     """Forecast the day after the data ends, with a saved run."""
     run = load_run(run_dir)
-    data = training_data(run)
-    if path is None and data.path is not None and not Path(data.path).exists():
-        raise DataError(f"{run_dir} was trained on {data.path}, which is gone; give the data with --data")
-    if path is not None:
+    if path is None:
+        data = training_data(run, run_dir)
+    else:
         data = DataConfig(dataset=None, path=str(path), date_col=date_col, value_col=value_col,
-                          date_format=date_format, series=series_id, fill_gaps=data.fill_gaps)
+                          date_format=date_format, series=series_id, fill_gaps=run.config.data.fill_gaps)
     series, _ = load_series(data)
     note_changes(run, series, data)
     forecast = run.forecaster.predict(series)

@@ -185,11 +185,15 @@ def _first_line(err: Exception) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 
 
-def training_data(run: Run) -> DataConfig:
-    """The data a run was trained on: a file by the absolute path stored when it was trained
-    (never resolved again from the current folder), or the bundled dataset."""
+def training_data(run: Run, folder: Path) -> DataConfig:
+    """The data the run in `folder` was trained on: a file by the absolute path stored when it was
+    trained (never resolved again from the current folder), or the bundled dataset."""
     data, stored = run.config.data, run.metrics["data"].get("file")
-    return dataclasses.replace(data, path=stored) if data.path is not None and isinstance(stored, str) else data
+    if data.path is not None and isinstance(stored, str):
+        data = dataclasses.replace(data, path=stored)
+    if data.path is not None and not Path(data.path).exists():
+        raise DataError(f"{folder} was trained on {data.path}, which is gone; give the data with --data")
+    return data
 
 
 def note_changes(run: Run, series: pd.Series, data: DataConfig) -> None:

@@ -72,7 +72,12 @@ class Units:
         return cls(level >= THOUSANDS_FROM, int(data.get("decimals", 0)), data.get("metric", "views"))
 
     def value(self, value: float, decimals: int | None = None) -> str:
+        """A loss or a level: in thousands, or at the data's precision."""
         return k(value, decimals) if self.thousands else amount(value, self.decimals)
+
+    def exact(self, value: float | None) -> str:
+        """At the data's precision whatever the level (forecasts and their scores); 'n/a' for None."""
+        return "n/a" if value is None else amount(value, self.decimals)
 
     def spread(self, mean: float, std: float) -> str:
         """A mean and its std over seeds: '0.48k ± 0.012k', or '24 ± 0.30'."""

@@ -85,22 +85,21 @@ def read_text(path: Path, limit: int = MAX_RUN_FILE_BYTES) -> str:
 
 def read_json(path: Path) -> object:
     """A JSON file, parsed; its problems named with the file, line and column."""
-    text = read_text(path)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise DataError(f"{path}: is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
-    except RecursionError:
-        raise DataError(f"{path}: is nested too deeply to be a viewcast file") from None
+    return _parse(path, json.loads, json.JSONDecodeError,
+                  lambda err: f"is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})")
 
 
 def read_toml(path: Path) -> dict:
     """A TOML file, parsed; its problems named with the file and the place."""
+    return _parse(path, tomllib.loads, tomllib.TOMLDecodeError, lambda err: f"is not valid TOML ({err})")
+
+
+def _parse(path: Path, loads, invalid: type[Exception], problem) -> object:
     text = read_text(path)
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise DataError(f"{path}: is not valid TOML ({err})") from None
+        return loads(text)
+    except invalid as err:
+        raise DataError(f"{path}: {problem(err)}") from None
     except RecursionError:
         raise DataError(f"{path}: is nested too deeply to be a viewcast file") from None
 

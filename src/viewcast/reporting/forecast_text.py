@@ -6,13 +6,7 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from ..core.baselines import BASELINES
-from ..core.units import amount, days
-
-
-def _unit(data: dict):
-    """The values' name ('views', 'Watch time (hours)') and a formatter at their precision."""
-    decimals = data.get("decimals", 0)
-    return data.get("metric", "views"), lambda value: "n/a" if value is None else amount(value, decimals)
+from ..core.units import Units, days
 
 
 def _horizons(n_days: int) -> list[int]:
@@ -22,20 +16,20 @@ def _horizons(n_days: int) -> list[int]:
 
 def validation_table(selection, n_days: int, data: dict, top: int = 12) -> str:
     """The candidates ranked by validation MAE (mean over the horizons), with each horizon's MAE."""
-    metric, whole = _unit(data)
+    units = Units.of(data)
     horizons = _horizons(n_days)
     shown = selection.table[:top] + [row for row in selection.table[top:] if row["model"] in BASELINES]  # always the baselines
     rows = [
-        [row["label"], *([whole(row["val_mae"])] if n_days > 1 else []),
-         *[whole(row["val_mae_by_horizon"][h - 1]) for h in horizons],
-         "" if row["model"] in BASELINES else whole(row["one_seed_mae"]), "← picked" if i == 0 else ""]
+        [row["label"], *([units.exact(row["val_mae"])] if n_days > 1 else []),
+         *[units.exact(row["val_mae_by_horizon"][h - 1]) for h in horizons],
+         "" if row["model"] in BASELINES else units.exact(row["one_seed_mae"]), "← picked" if i == 0 else ""]
         for i, row in enumerate(shown)
     ]
     headers = ["candidate", *([f"mean 1-{n_days}"] if n_days > 1 else []), *[f"+{h}" for h in horizons], "one seed +1", ""]
     more = f" (the best {top} of {len(selection.table)}, and the baselines)" if len(selection.table) > top else ""
     return "\n".join([
         f"Validation: trained on {selection.train}, every day of {selection.val} forecast from the real past{more}. "
-        f"MAE in {metric}, h days ahead (+h); a network's forecast is the mean of its seeds' (one seed: each alone, on average).",
+        f"MAE in {units.metric}, h days ahead (+h); a network's forecast is the mean of its seeds' (one seed: each alone, on average).",
         "",
         tabulate(rows, headers=headers, tablefmt="simple", colalign=["left"] + ["right"] * (len(headers) - 2) + ["left"]),
     ])
@@ -43,21 +37,21 @@ def validation_table(selection, n_days: int, data: dict, top: int = 12) -> str:
 
 def forecast_table(frame, coverage: float, data: dict) -> str:
     """The forecast, one row per day, with its interval."""
-    metric, whole = _unit(data)
-    rows = [[f"{day} {weekday}", whole(f), f"{whole(lo)} .. {whole(hi)}"]
+    units = Units.of(data)
+    rows = [[f"{day} {weekday}", units.exact(f), f"{units.exact(lo)} .. {units.exact(hi)}"]
             for day, weekday, f, lo, hi in zip(frame["date"], frame["weekday"], frame["forecast"], frame["low"], frame["high"])]
-    headers = ["day", f"forecast ({metric})", f"{coverage:.0%} of days inside"]
+    headers = ["day", f"forecast ({units.metric})", f"{coverage:.0%} of days inside"]
     return tabulate(rows, headers=headers, tablefmt="simple", colalign=["left", "right", "right"])
 
 
 def backtest_table(scores: list[dict], n_days: int, data: dict) -> str:
     """Every method's MAE, RMSE, MAPE, MASE and interval coverage, one block of rows per horizon shown."""
-    _, whole = _unit(data)
+    units = Units.of(data)
     horizons = _horizons(n_days)
     rows = []
     for h in horizons:
         for score in (s for s in scores if s["horizon"] == h):
-            rows.append([score["method"], h, whole(score["mae"]), whole(score["rmse"]), f"{score['mape']:.1f}%",
+            rows.append([score["method"], h, units.exact(score["mae"]), units.exact(score["rmse"]), f"{score['mape']:.1f}%",
                          f"{score['mase']:.3f}", _or_blank(score.get("mase_naive"), ".3f"), _or_blank(score["coverage"], ".1%")])
     headers = ["method", "days ahead", "MAE", "RMSE", "MAPE", "MASE", "MASE vs naive", "coverage"]
     return tabulate(rows, headers=headers, tablefmt="simple", colalign=["left"] + ["right"] * 7, disable_numparse=True)
@@ -100,7 +94,7 @@ def backtest_report(run) -> str:
         "",
         f"Picked: {summary['picked']}, trained on {summary['training_window']}; retrained on {periods['final_training']}.",
         f"Every method: {summary['method']}.",
-        f"MAE, RMSE in {_unit(summary['data'])[0]};"
+        f"MAE, RMSE in {Units.of(summary['data']).metric};"
         f" MASE = MAE / {summary['mase_scale']:,.1f} (the seasonal naive's one-day MAE on {periods['final_training']}), "
         f"MASE vs naive = MAE / {summary['mase_naive_scale']:,.1f} (same as yesterday's); "
         f"coverage of the {summary['coverage']:.0%} intervals ({summary['intervals']}). Classical methods: {summary['classical']}.",

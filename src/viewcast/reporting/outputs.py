@@ -10,6 +10,7 @@ import json
 
 import pandas as pd
 
+from ..core.units import Units
 from ..engine.folders import FolderKind, write_folder
 from ..forecasting.backtest import BacktestRun
 from ..forecasting.forecast import ForecastRun, validation_frame
@@ -47,7 +48,7 @@ def save_forecast(run: ForecastRun, out, force: bool = False):
     def picture(path):
         data = run.summary["data"]
         note = f"{run.summary['source']}; chosen by validation: {run.summary['picked']}"
-        fig = plots.next_days(run.recent, run.forecast, run.summary["coverage"], data["metric"], data["decimals"], note)
+        fig = plots.next_days(run.recent, run.forecast, run.summary["coverage"], Units.of(data), note)
         path.write_bytes(plots.png(fig))
 
     record = run.summary | {"forecast": run.forecast.astype({"date": str}).to_dict("records"), "validation": run.selection.table}

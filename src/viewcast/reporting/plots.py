@@ -300,8 +300,7 @@ def forecast_band(
     return ax
 
 
-def next_days(recent: pd.Series, frame: pd.DataFrame, coverage: float, metric: str, decimals: int = 0,
-              note: str = "") -> Figure:
+def next_days(recent: pd.Series, frame: pd.DataFrame, coverage: float, values: units.Units, note: str = "") -> Figure:
     """`viewcast forecast`'s picture, for a creator: the last weeks (red) and the next days (blue, joined
     to the last real day) on the left; the next days larger on the right, each labelled with its weekday
     and value; the band said in words.
@@ -316,30 +315,30 @@ def next_days(recent: pd.Series, frame: pd.DataFrame, coverage: float, metric: s
     last = float(recent.iloc[-1])
     for ax in (overview, close):
         ax.plot(daily.index, daily.to_numpy(), color=REAL, lw=1.2, marker="o" if ax is close else None, ms=3,
-                label=f"real {metric}")
+                label=f"real {values.metric}")
         ax.fill_between(joined, [last, *frame["low"]], [last, *frame["high"]], color=ESTIMATE, alpha=0.18, lw=0,
                         label=f"the band: {coverage:.0%} of days should fall inside")
         ax.plot(joined, [last, *frame["forecast"]], color=ESTIMATE, lw=1.4, marker="o", ms=3,
                 markevery=range(1, len(joined)), label="forecast")
         if "actual" in frame and frame["actual"].notna().any():
-            ax.plot(dates, frame["actual"], "o", color=REAL, ms=5, mfc="white", label=f"what happened ({metric})")
+            ax.plot(dates, frame["actual"], "o", color=REAL, ms=5, mfc="white", label=f"what happened ({values.metric})")
     week_before = recent.index[-1] - pd.Timedelta(days=6)
     close.set_xlim(week_before - pd.Timedelta(hours=12), dates[-1] + pd.Timedelta(hours=20))
     for i, (day, weekday, value, low, high) in enumerate(zip(dates, frame["weekday"], frame["forecast"], frame["low"], frame["high"])):
         above = i % 2 == 0  # every other day's label below the band: neighbours never touch
-        close.annotate(f"{weekday}\n{units.amount(value, decimals)}", (day, high if above else low),
+        close.annotate(f"{weekday}\n{values.exact(value)}", (day, high if above else low),
                        xytext=(0, 3 if above else -3), textcoords="offset points", ha="center",
                        va="bottom" if above else "top", fontsize=7.5, color=ESTIMATE)
     close.xaxis.set_major_locator(matplotlib.dates.DayLocator(interval=max(1, (len(dates) + 7) // 8)))
     close.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b"))
     close.set_title(f"the next {units.days(len(dates))}", fontsize=9)
-    name = metric[:1].upper() + metric[1:]
+    name = values.metric[:1].upper() + values.metric[1:]
     weeks = round(len(daily) / 7)
-    overview.set(ylabel=f"{metric} per day", title=f"{name} per day: the last {weeks} weeks and the next {units.days(len(dates))}")
+    overview.set(ylabel=f"{values.metric} per day", title=f"{name} per day: the last {weeks} weeks and the next {units.days(len(dates))}")
     top = float(np.nanmax([daily.max(), frame["high"].max()]))
     overview.set_ylim(0, top * 1.2)
     overview.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(  # ticks: 0, 5, 10, not 5.0 beside 10
-        lambda v, _: f"{v:,.0f}" if float(v).is_integer() else units.amount(v, decimals)))
+        lambda v, _: f"{v:,.0f}" if float(v).is_integer() else values.exact(v)))
     overview.legend(fontsize=7, loc="lower left", framealpha=0.85)
     for ax in (overview, close):
         ax.tick_params(axis="x", labelrotation=30, labelsize=7)

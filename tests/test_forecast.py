@@ -9,16 +9,19 @@ import pytest
 import viewcast as vc
 from viewcast.cli.main import main
 from viewcast.core.baselines import Naive
-from viewcast.core.features import Period, fill_from_past
+from viewcast.core.features import Period, fill_from_past, make_windows
+from viewcast.core.forecaster import Forecaster
 from viewcast.core.inputs import INPUT_NAMES, Inputs
 from viewcast.forecasting import classical
 from viewcast.forecasting.backtest import backtest_periods, history_scale, run_backtest
-from viewcast.forecasting.forecast import FORECAST_TRAINING, Candidate, ForecastConfig, run_forecast
+from viewcast.forecasting.candidates import Candidate, Combined
+from viewcast.forecasting.forecast import FORECAST_TRAINING, ForecastConfig, run_forecast
 from viewcast.forecasting.intervals import Offsets, adaptive, coverage, log_ratio
-from viewcast.forecasting.rolling import forecasts_of, recursive
+from viewcast.forecasting.rolling import forecasts_of, recursive, steps_ahead
 
-FAST = ForecastConfig(models=("linear",), lags=(7,), train=dataclasses.replace(FORECAST_TRAINING, n_epochs=3, n_seeds=2), days=3)
-FAST_CLI = ["--models", "linear", "--lags", "7", "--epochs", "3", "--seeds", "1", "--workers", "1", "--quiet"]
+FAST = ForecastConfig(models=("linear",), lags=(7,), train=dataclasses.replace(FORECAST_TRAINING, n_epochs=3, n_seeds=2), days=3,
+                      combine=False)
+FAST_CLI = ["--models", "linear", "--lags", "7", "--epochs", "3", "--seeds", "1", "--workers", "1", "--no-combine", "--quiet"]
 
 
 # -- inputs and gaps -----------------------------------------------------------------
@@ -45,6 +48,18 @@ def test_level_inputs_see_the_shape_not_the_level():
 def test_weekday_inputs_are_the_target_days_weekday():
     dates = pd.DatetimeIndex(["2024-01-01", "2024-01-07"])  # a Monday and a Sunday
     assert Inputs(weekday=True).extra(dates).argmax(axis=1).tolist() == [0, 6]
+
+
+def test_calendar_inputs_are_known_in_advance_from_the_date_alone():
+    calendar = Inputs("level", weekday=True, year=True, holidays="TW")
+    days = pd.date_range("2030-01-28", periods=10)  # days no data reaches: only their dates are read
+    extra = calendar.extra(days, horizons=3)
+    assert extra.shape == (10, 7 + 2 + 3) and calendar.n_inputs(28, horizons=3) == 28 + 12
+    holiday = days.get_loc(pd.Timestamp("2030-02-02"))  # Lunar New Year's Eve 2030 (Taiwan's holidays: Feb 1-7)
+    assert extra[holiday, 9] == 1 and extra[holiday - 1, 10] == 1 and extra[holiday - 2, 11] == 1  # days +1, +2, +3
+    assert extra[1, 9] == extra[1, 11] == 0  # 2030-01-29 and 01-31: working days
+    assert np.allclose(np.hypot(extra[:, 7], extra[:, 8]), 1)  # the time of year, a point on the circle
+    assert np.allclose(Inputs(year=True).extra(pd.DatetimeIndex(["2015-01-01", "2015-07-02"])), [[0, 1], [np.sin(np.pi * 182 / 182.625), np.cos(np.pi * 182 / 182.625)]])
 
 
 def test_a_weekday_model_needs_dates(weekly_series):
@@ -84,6 +99,47 @@ def test_recursive_forecasts_feed_each_day_back():
     assert steps.tolist() == [[11, 21], [12, 22], [13, 23], [14, 24], [15, 25]]
     scored = forecasts_of(PlusOne(), filled, days[30:35], 5)
     assert np.array_equal(scored.predicted, np.tile(scored.y, (5, 1)))  # each horizon from its own origin
+
+
+def test_direct_examples_hold_the_next_days_after_their_window():
+    days = pd.date_range("2024-01-01", periods=12)
+    series = pd.Series(np.arange(12.0), index=days).drop(days[[8]])  # day 8 missing
+    windows = make_windows(series, 3, horizons=2)
+    assert windows.X[0].tolist() == [2, 1, 0] and windows.y[0].tolist() == [3, 4] and windows.dates[0] == days[3]
+    assert len(windows.y) == 12 - 3 - 1
+    assert windows.on(series.index).dates.equals(days[3:7])  # day 8 in no window or target, from 3 days before it
+    whole = make_windows(fill_from_past(series), 3, horizons=2)
+    assert whole.on(series.index).dates.equals(days[3:7].append(days[9:11]))  # filled, it is an input, never a target
+
+
+class PlusH:
+    """A direct model of 3 days that has learnt v_{t+h} = v_t + h, as `Forecaster` returns it: (K, H, n)."""
+
+    n_lags, horizons = 2, 3
+
+    def predict_windows(self, X, dates=None):
+        return (X[:, 0][None, :] + np.arange(1, 4)[:, None])[None]
+
+
+def test_direct_forecasts_align_with_their_target_days():
+    days = pd.date_range("2024-01-01", periods=40)
+    filled = pd.Series(np.arange(40.0), index=days)
+    assert steps_ahead(PlusH(), filled, days[[10, 20]], 3).tolist() == [[11, 21], [12, 22], [13, 23]]
+    scored = forecasts_of(PlusH(), filled, days[30:35], 3)
+    assert np.array_equal(scored.predicted, np.tile(scored.y, (3, 1)))  # each day h ahead from h days before it
+    both = Combined("mean", [PlusH(), Naive(1)])  # the mean of v_t + h and v_t
+    assert steps_ahead(both, filled, days[[10]], 3)[:, 0].tolist() == [10.5, 11, 11.5]
+
+
+def test_a_direct_network_forecasts_each_day_ahead(weekly_series):
+    windows = make_windows(weekly_series, 14, horizons=7)
+    training = dataclasses.replace(FORECAST_TRAINING, n_epochs=30, n_seeds=2)
+    model = Forecaster("linear", 14, training, inputs="level", weekday=True, horizons=7).fit_windows(windows)
+    test = windows.on(weekly_series.index[-100:])
+    predicted = model.predict_windows(test.X, test.dates)
+    assert predicted.shape == (2, 7, len(test.y))
+    errors = np.abs(predicted.mean(axis=0) - test.y.T).mean(axis=1)  # each day ahead: its own target
+    assert (errors < 100).all(), errors  # the weekday cycle is 300 views deep: each output learnt its own day
 
 
 def test_the_seasonal_naive_repeats_last_week_at_every_horizon():
@@ -156,7 +212,11 @@ def test_nothing_from_the_test_period_reaches_the_choice(weekly_series):
     history, test = backtest_periods(weekly_series, start="2021-06-01")
     poisoned = weekly_series.copy()
     poisoned[poisoned.index >= test.start] *= 50
-    runs = [run_backtest(s, FAST, history, test, with_classical=False) for s in (weekly_series, poisoned)]
+    every_option = dataclasses.replace(FAST, models=("linear", "relu:4"), direct=2, ensemble=3, combine=classical.available())
+    runs = [run_backtest(s, every_option, history, test, with_classical=False) for s in (weekly_series, poisoned)]
+    labels = [row["label"] for row in runs[0].selection.table]
+    assert any("direct" in label for label in labels) and "median of the best 3 networks" in labels
+    assert any("AutoARIMA" in label for label in labels) or not classical.available()
     assert runs[0].selection.table == runs[1].selection.table
     assert all(np.array_equal(a, b) for a, b in zip(runs[0].selection.errors, runs[1].selection.errors))
     first = [run.predictions[run.predictions["date"] == test.start.date()] for run in runs]
@@ -195,6 +255,7 @@ def test_the_lectures_plain_models_stay_available():
     labels = [c.label for c in ForecastConfig(models=("linear",), lags=(28,), inputs=("plain",), weekday=False).candidates()]
     assert labels == ["baseline: same as yesterday", "baseline: same as 7 days ago", "linear on 28 days, plain (the lecture's)"]
     assert Candidate("relu:10", 7, "log-level", True).label == "relu:10 on 7 days, log-level + weekday"
+    assert Candidate("relu:10", 7, "log-level", True, direct=True).label == "relu:10 on 7 days, log-level + weekday, direct"
 
 
 # -- the commands, on a YouTube Studio export --------------------------------------------
@@ -227,11 +288,25 @@ def test_forecast_and_backtest_commands_on_a_studio_export(studio_csv, tmp_path,
     assert set(scores["horizon"]) == {1, 2} and {"mae", "rmse", "mape", "mase", "coverage"} <= set(scores.columns)
 
 
+def test_direct_and_ensemble_options_through_the_cli(studio_csv, tmp_path, capsys):
+    out = tmp_path / "fc"
+    args = ["forecast", "--data", str(studio_csv), "--days", "4", "--out", str(out), *FAST_CLI, "--lags", "7,14"]
+    assert main([*args, "--direct", "1", "--ensemble", "2", "--calendar", "1", "--holidays", "tw"]) == 0
+    table = pd.read_csv(out / "validation.csv")
+    assert table["strategy"].value_counts().to_dict() == {"recursive": 5, "direct": 1, "combination": 1}
+    recursive = table[table["strategy"] == "recursive"]
+    assert recursive["calendar"].value_counts().to_dict() == {"time of year + holidays TW": 1}
+    assert "mean of the best 2 networks" in set(table["label"]) and "Forecast: 4 days ahead, " in capsys.readouterr().out
+    assert main([*args, "--direct", "0", "--ensemble", "0", "--calendar", "0", "--force"]) == 0
+    assert set(pd.read_csv(out / "validation.csv")["strategy"].fillna("")) == {"recursive", ""}  # and the baselines
+
+
 @pytest.mark.parametrize("args, message", [
     (["forecast", "--days", "0"], "days to forecast"),
     (["forecast", "--coverage", "1.5"], "coverage"),
     (["forecast", "--inputs", "levels"], "inputs must be one of"),
     (["forecast", "--models", "tanh:5"], "unknown model"),
+    (["forecast", "--holidays", "XX"], "--holidays 'XX' is not a country"),
     (["backtest", "--start", "2030-01-01"], "--start 2030-01-01 must be"),
     (["backtest", "--start", "1/2/2015"], "--start must be a day"),
     (["backtest", "--train-start", "2015-06-20", "--start", "2015-07-01"], "give a longer history"),
@@ -242,6 +317,12 @@ def test_bad_settings_get_one_line(args, message, tmp_path, capsys):
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
     assert not out.exists()
+
+
+def test_an_option_out_of_range_gets_one_line(capsys):
+    assert main(["forecast", "--direct", "-1"]) == 2  # click's usage error, in one line too
+    err = capsys.readouterr().err
+    assert "'--direct': -1 is not in the range" in err and "forecast --help" in err and err.count("\n") == 1
 
 
 def test_a_series_too_short_gets_one_line(write_csv, tmp_path, capsys):

@@ -48,6 +48,21 @@ def choice_options(command):
         click.option("--windows", default=",".join(map(str, DEFAULT.windows)), show_default=True,
                      help="Training windows validated for the pick, in years back from the history's end, beside all of it "
                           "('' for all of it only)."),
+        click.option("--direct", type=click.IntRange(min=0), default=DEFAULT.direct, show_default=True,
+                     help="Also train the best N networks as direct ones (one output per day ahead, instead of feeding "
+                          "each day's forecast back); validation chooses. 0: recursive only."),
+        click.option("--ensemble", type=click.IntRange(min=0), default=DEFAULT.ensemble, show_default=True,
+                     help="The mean and the median of the best N networks are candidates too (0: none)."),
+        click.option("--combine/--no-combine", default=DEFAULT.combine, show_default=True,
+                     help="Candidates averaging the best networks with AutoARIMA and AutoETS (needs the classical extra)."),
+        click.option("--calendar", type=click.IntRange(min=0), default=DEFAULT.calendar, show_default=True,
+                     help="Also train the best N networks with the calendar's inputs: the time of year, and the public "
+                          "holidays of --holidays; validation chooses. 0: none."),
+        click.option("--holidays", default="", metavar="COUNTRY",
+                     help="A country's public holidays as inputs of the calendar networks (ISO code: TW, US, DE...)."),
+        click.option("--folds", type=click.IntRange(min=1), default=DEFAULT.folds, show_default=True,
+                     help="Validate on the last N years of the history, each trained on the years before it, and "
+                          "choose by the mean MAE over them."),
         click.option("--train-start", help="First day trained on, YYYY-MM-DD (the days before it are only inputs of the first windows)."),
         workers_option,
         click.option("--force", is_flag=True, help="Replace the --out folder if it exists (only a folder of the same kind)."),
@@ -56,12 +71,12 @@ def choice_options(command):
     return apply_options(options, command)
 
 
-def _forecast_config(models, lags, inputs, weekday, seeds, epochs, coverage, windows, workers, days) -> ForecastConfig:
+def _forecast_config(days: int, models, lags, inputs, seeds, epochs, windows, workers, **choice) -> ForecastConfig:
+    """The ForecastConfig of the choice options (`choice_options`), forecasting `days` days."""
     train = dataclasses.replace(FORECAST_TRAINING, n_seeds=seeds, n_epochs=epochs)
     return ForecastConfig(
         models=tuple(parse_list(str, models)), lags=tuple(parse_list(int, lags)), inputs=tuple(parse_list(str, inputs)),
-        weekday=weekday, train=train, days=days, coverage=coverage, workers=workers or n_cores(),
-        windows=tuple(parse_list(int, windows)),
+        train=train, days=days, workers=workers or n_cores(), windows=tuple(parse_list(int, windows)), **choice,
     )
 
 
@@ -71,10 +86,10 @@ def _forecast_config(models, lags, inputs, weekday, seeds, epochs, coverage, win
 @click.option("--end", help="Forecast from the day after this one, YYYY-MM-DD; later data are only shown beside the forecast "
                             "(default: the last day of the data).")
 @out_option("Folder for forecast.csv, the plot and the summary (default: runs/forecast-<data>-<time>).")
-def forecast_command(dataset, path, date_col, value_col, date_format, series_id, models, lags, inputs, weekday, seeds, epochs, coverage,
-                     windows, train_start, workers, force, quiet, days, end, out):
+def forecast_command(dataset, path, date_col, value_col, date_format, series_id, train_start, force, quiet, days, end, out,
+                     **choice):
     """Forecast the next days: choose a model by validation, retrain it on all the data."""
-    config = _forecast_config(models, lags, inputs, weekday, seeds, epochs, coverage, windows, workers, days)
+    config = _forecast_config(days, **choice)
     data = data_config(dataset, path, date_col, value_col, date_format, series_id)
     first, last = (parse_day(value, option) if value else None for value, option in ((train_start, "--train-start"), (end, "--end")))
     series, _ = load_series(data)
@@ -95,10 +110,10 @@ def forecast_command(dataset, path, date_col, value_col, date_format, series_id,
 @click.option("--classical/--no-classical", default=True, show_default=True,
               help="Compare with statsforecast's AutoETS, AutoARIMA, AutoTheta and MSTL when installed.")
 @out_option("Folder for the scores, the forecasts and the summary (default: runs/backtest-<data>-<time>).")
-def backtest_command(dataset, path, date_col, value_col, date_format, series_id, models, lags, inputs, weekday, seeds, epochs, coverage,
-                     windows, train_start, workers, force, quiet, start, end, horizon, classical, out):
+def backtest_command(dataset, path, date_col, value_col, date_format, series_id, train_start, force, quiet, start, end, horizon,
+                     classical, out, **choice):
     """Score the whole forecast procedure on days it never trained on, against the baselines."""
-    config = _forecast_config(models, lags, inputs, weekday, seeds, epochs, coverage, windows, workers, horizon)
+    config = _forecast_config(horizon, **choice)
     data = data_config(dataset, path, date_col, value_col, date_format, series_id)
     series, bundled = load_series(data)
     for value, option in ((start, "--start"), (end, "--end"), (train_start, "--train-start")):

@@ -45,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     before = signal.signal(signal.SIGTERM, _stop_as_interrupted) if in_main_thread else None
     try:
         return cli.main(args=argv, prog_name="viewcast", standalone_mode=False) or 0
+    except click.UsageError as err:  # one line, as every other error: what is wrong, and where the options are listed
+        command = err.ctx.command_path if err.ctx is not None else "viewcast"
+        click.echo(f"viewcast: error: {err.format_message()} ('{command} --help' lists the options)", err=True)
+        return err.exit_code
     except click.ClickException as err:
         err.show()
         return err.exit_code

@@ -68,6 +68,8 @@ class Windows:
     X: (n, n_lags), X[:, j - 1] = views j days before the target day.
     y: (n,), the target day's views. dates: (n,) target days.
     complete: (n,) False where the window or target touches a missing day.
+    A direct model's examples have H target days: y (n, H), the views of days
+    dates[i] .. dates[i] + H - 1 (`make_windows(..., horizons=H)`).
     """
 
     X: np.ndarray
@@ -79,6 +81,10 @@ class Windows:
     def n_lags(self) -> int:
         return self.X.shape[1]
 
+    @property
+    def horizons(self) -> int:
+        return 1 if self.y.ndim == 1 else self.y.shape[1]
+
     def select(self, period: Period) -> tuple[Windows, int]:
         """The complete examples whose target day is in `period`, and how many were left out."""
         inside = (self.dates >= period.start) & (self.dates <= period.end)
@@ -86,8 +92,11 @@ class Windows:
         return self._rows(keep), int(inside.sum() - keep.sum())
 
     def on(self, dates: pd.DatetimeIndex) -> Windows:
-        """The complete examples whose target day is one of `dates`."""
-        return self._rows(self.dates.isin(dates) & self.complete)
+        """The complete examples whose target days are all among `dates`."""
+        keep = self.complete.copy()
+        for h in range(self.horizons):
+            keep &= (self.dates + pd.Timedelta(days=h)).isin(dates)
+        return self._rows(keep)
 
     def _rows(self, keep: np.ndarray) -> Windows:
         return Windows(self.X[keep], self.y[keep], self.dates[keep], self.complete[keep])
@@ -132,27 +141,33 @@ def fill_from_past(series: pd.Series) -> pd.Series:
     return pd.Series(values, index=full.index, name=series.name)
 
 
-def make_windows(series: pd.Series, n_lags: int, fill_gaps: bool = False) -> Windows:
-    """One example per day that has `n_lags` days before it in the series.
+def make_windows(series: pd.Series, n_lags: int, fill_gaps: bool = False, horizons: int = 1) -> Windows:
+    """One example per day that has `n_lags` days before it in the series (and, with
+    `horizons` H > 1, the H - 1 days after it: the targets of a direct model).
 
     >>> s = pd.Series([1.0, 2, 3, 4], index=pd.date_range("2024-01-01", periods=4))
     >>> w = make_windows(s, 2)
     >>> w.X.tolist(), w.y.tolist()
     ([[2.0, 1.0], [3.0, 2.0]], [3.0, 4.0])
+    >>> make_windows(s, 2, horizons=2).y.tolist()      # days +1 and +2 after the window
+    [[3.0, 4.0]]
     """
     full, _ = daily(series, fill_gaps)
-    if len(full) <= n_lags:
+    if len(full) < n_lags + horizons:
         raise DataError(
             f"the series has {len(full)} days, too few for {n_lags} lags; use fewer lags or more data"
         )
-    windows = sliding_window_view(full.to_numpy(dtype=float), n_lags + 1)  # (n, n_lags + 1), oldest first
-    X = np.ascontiguousarray(windows[:, -2::-1])  # x₁ = yesterday first
-    y = windows[:, -1].copy()
+    windows = sliding_window_view(full.to_numpy(dtype=float), n_lags + horizons)  # oldest first
+    X = np.ascontiguousarray(windows[:, n_lags - 1 :: -1])  # x₁ = the day before the (first) target first
+    y = windows[:, n_lags:].copy() if horizons > 1 else windows[:, -1].copy()
     complete = ~np.isnan(windows).any(axis=1)
     if fill_gaps:
         observed = series.reindex(full.index).notna().to_numpy()
-        complete &= observed[n_lags:] & observed[n_lags - 1 : -1]  # the target and its yesterday
-    return Windows(X, y, full.index[n_lags:], complete)
+        n = len(windows)
+        complete &= observed[n_lags - 1 : n_lags - 1 + n]  # the first target's yesterday
+        for h in range(horizons):
+            complete &= observed[n_lags + h : n_lags + h + n]  # and every target
+    return Windows(X, y, full.index[n_lags : n_lags + len(windows)], complete)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@
               training rows -> a stack of models (step 1) -> loss (step 2) minimized by
               gradient descent (step 3)
     predict:  the next day's views from the last n_lags days, one value per seed
+              (or, a direct model, the next H days' at once)
 
 It follows scikit-learn's contract: `__init__` only stores its arguments, `fit`
 returns `self`, learned state ends in `_`, and `predict` before `fit` raises.
@@ -49,7 +50,10 @@ class Forecaster:
     It trains one model per seed (`training.seeds`, or `seeds`), side by side, each
     with `training.lr` or its own learning rate from `lrs` (a sweep's grid). `inputs`
     and `weekday` choose what the model sees (see `inputs.Inputs`); the defaults are
-    the lecture's: the views of the last `n_lags` days, standardized.
+    the lecture's: the views of the last `n_lags` days, standardized. `horizons` H > 1
+    makes a direct model: one network with H outputs, days +1 .. +H after its window
+    (trained on `make_windows(..., horizons=H)`), the weekday input being day +1's.
+    `year` and `holidays` add the calendar's inputs (`inputs.Inputs`).
 
     >>> import viewcast as vc
     >>> views = vc.load_dataset("wiki-r")
@@ -72,6 +76,9 @@ class Forecaster:
         lrs: list[float] | None = None,
         inputs: str = "plain",
         weekday: bool = False,
+        horizons: int = 1,
+        year: bool = False,
+        holidays: str = "",
     ):
         self.model = model
         self.n_lags = n_lags
@@ -82,6 +89,9 @@ class Forecaster:
         self.lrs = lrs
         self.inputs = inputs
         self.weekday = weekday
+        self.horizons = horizons
+        self.year = year
+        self.holidays = holidays
 
     @classmethod
     def from_config(cls, config: RunConfig) -> Forecaster:
@@ -116,9 +126,11 @@ class Forecaster:
             raise ConfigError("early stopping (patience) needs validation data")
         if len(train.y) == 0:
             raise DataError("no complete training examples in the training period")
+        if train.horizons != self.horizons:
+            raise ConfigError(f"a model of {self.horizons} output(s) needs examples with as many target days; got {train.horizons}")
         started = time.perf_counter()
         self.device_ = cpu.resolve_device(config.device)
-        self.inputs_ = Inputs(self.inputs, self.weekday)
+        self.inputs_ = Inputs(self.inputs, self.weekday, self.year, self.holidays)
         self.scaler_ = Scaler.fit(self.inputs_.target(train.y, train.X), model_config.scale)
         self.seeds_ = list(self.seeds) if self.seeds is not None else config.seeds
         _check_members(self.seeds_, self.lrs)
@@ -149,30 +161,32 @@ class Forecaster:
 
     def _check_memory(self, config: TrainConfig, n_examples: int) -> None:
         """Refuse, with the numbers, a model too large for this machine's memory, before allocating it."""
-        spec, n_inputs = parse_spec(self.model), self.inputs_.n_inputs(self.n_lags)
+        spec, n_inputs = parse_spec(self.model), self.inputs_.n_inputs(self.n_lags, self.horizons)
         batch = min(config.batch_size or n_examples, n_examples)
-        needed, available = spec.training_bytes(n_inputs, len(self.seeds_), batch), cpu.memory_available(self.device_)
+        needed = spec.training_bytes(n_inputs, len(self.seeds_), batch, self.horizons)
+        available = cpu.memory_available(self.device_)
         if available is not None and needed > available:
             raise ConfigError(
-                f"model {self.model} has {spec.n_parameters(n_inputs):,} parameters: training it with {len(self.seeds_)} seed(s) "
+                f"model {self.model} has {spec.n_parameters(n_inputs, self.horizons):,} parameters: "
+                f"training it with {len(self.seeds_)} seed(s) "
                 f"needs about {needed / 2**30:,.1f} GiB, and this machine has {available / 2**30:,.1f} GiB free; "
                 "give fewer units or layers (e.g. relu:100x3)"
             )
 
     def _new_model(self) -> StackedMLP:
-        return StackedMLP(parse_spec(self.model), self.inputs_.n_inputs(self.n_lags), self.seeds_)
+        return StackedMLP(parse_spec(self.model), self.inputs_.n_inputs(self.n_lags, self.horizons), self.seeds_, self.horizons)
 
     def _features(self, X: np.ndarray, dates) -> torch.Tensor:
         """The model's inputs for raw windows X: the transformed, scaled lags, then the weekday."""
-        if self.inputs_.weekday and dates is None:
-            raise ConfigError("a model with weekday inputs needs the target days of its windows")
+        if self.inputs_.needs_dates and dates is None:
+            raise ConfigError("a model with weekday or calendar inputs needs the target days of its windows")
         features = self.scaler_.transform(self.inputs_.lags(X))
-        if self.inputs_.weekday:
-            features = np.hstack([features, self.inputs_.extra(dates)])
+        if self.inputs_.needs_dates:
+            features = np.hstack([features, self.inputs_.extra(dates, self.horizons)])
         return torch.tensor(features, dtype=torch.float32, device=self.device_)
 
     def model_data(self, part: Windows) -> tuple[torch.Tensor, torch.Tensor]:
-        """Examples as the model sees them: its inputs (n, n_inputs) and target (n,), scaled."""
+        """Examples as the model sees them: its inputs (n, n_inputs) and target (n,) or (n, H), scaled."""
         y = self.scaler_.transform(self.inputs_.target(part.y, part.X))
         return self._features(part.X, part.dates), torch.tensor(y, dtype=torch.float32, device=self.device_)
 
@@ -210,13 +224,16 @@ class Forecaster:
     # -- using the fitted function ---------------------------------------------
 
     def predict_windows(self, X: np.ndarray, dates: pd.DatetimeIndex | None = None) -> np.ndarray:
-        """Predictions in views for windows X (n, n_lags): shape (K, n), one row per seed.
+        """Predictions in views for windows X (n, n_lags): shape (K, n), one row per seed;
+        a direct model's (K, H, n), `[k, h - 1]` the days h after the windows.
 
-        `dates`, the target days, are needed only by a model with weekday inputs.
+        `dates`, the (first) target days, are needed only by a model with weekday inputs.
         """
         self._check_fitted()
         with torch.no_grad():
             z_hat = self.model_(self._features(X, dates)).cpu().numpy().astype(np.float64)
+        if self.horizons > 1:
+            z_hat = z_hat.transpose(0, 2, 1)  # (K, n, H) -> (K, H, n): the windows on the last axis
         return self.inputs_.views(self.scaler_.inverse(z_hat), X)
 
     def evaluate(self, series: pd.Series, period) -> dict[str, np.ndarray]:
@@ -240,7 +257,8 @@ class Forecaster:
             )
         X = window.to_numpy(dtype=float)[::-1][None, :]  # (1, n_lags), x₁ = the last day
         day = full.index[-1] + pd.Timedelta(days=1)
-        return NextDay(day, self.predict_windows(X, pd.DatetimeIndex([day]))[:, 0])
+        y_hat = self.predict_windows(X, pd.DatetimeIndex([day]))
+        return NextDay(day, y_hat[:, 0] if self.horizons == 1 else y_hat[:, 0, 0])  # a direct model's day +1
 
     @property
     def coef_(self) -> np.ndarray:
@@ -279,7 +297,7 @@ class Forecaster:
     def load_state(self, state: dict) -> Forecaster:
         """Restore what `state()` saved, on the CPU; returns `self`."""
         self.device_ = torch.device("cpu")
-        self.inputs_ = Inputs(self.inputs, self.weekday)
+        self.inputs_ = Inputs(self.inputs, self.weekday, self.year, self.holidays)
         self.scaler_ = Scaler(*state["scaler"])
         self.seeds_ = list(state["seeds"])
         self.best_epoch_ = np.array(state["best_epoch"])

@@ -12,13 +12,18 @@ import torch
 
 
 def mae(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Mean absolute error over the last axis: (K, B) -> (K,)."""
-    return (y_hat - y).abs().mean(dim=-1)
+    """Mean absolute error of each model: (K, B) or (K, B, outputs) -> (K,)."""
+    return _per_model((y_hat - y).abs())
 
 
 def mse(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Mean squared error over the last axis: (K, B) -> (K,)."""
-    return (y_hat - y).square().mean(dim=-1)
+    """Mean squared error of each model: (K, B) or (K, B, outputs) -> (K,)."""
+    return _per_model((y_hat - y).square())
+
+
+def _per_model(errors: torch.Tensor) -> torch.Tensor:
+    """The mean over every axis but the first (the models')."""
+    return errors.flatten(1).mean(dim=1)
 
 
 LOSSES = {"mae": mae, "mse": mse}

@@ -48,21 +48,21 @@ class ModelSpec:
     def is_linear(self) -> bool:
         return self.n_layers == 0
 
-    def layer_sizes(self, n_inputs: int) -> list[int]:
-        """Units per layer, inputs first: [n_inputs, n_hidden × n_layers..., 1]."""
-        return [n_inputs] + [self.n_hidden] * self.n_layers + [1]
+    def layer_sizes(self, n_inputs: int, n_outputs: int = 1) -> list[int]:
+        """Units per layer, inputs first: [n_inputs, n_hidden × n_layers..., n_outputs]."""
+        return [n_inputs] + [self.n_hidden] * self.n_layers + [n_outputs]
 
-    def n_parameters(self, n_inputs: int) -> int:
+    def n_parameters(self, n_inputs: int, n_outputs: int = 1) -> int:
         """Weights and biases of one model: Σ (in + 1) × out over its layers."""
-        sizes = self.layer_sizes(n_inputs)
+        sizes = self.layer_sizes(n_inputs, n_outputs)
         return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
 
-    def training_bytes(self, n_inputs: int, n_models: int, batch: int) -> int:
+    def training_bytes(self, n_inputs: int, n_models: int, batch: int, n_outputs: int = 1) -> int:
         """About how much memory training a stack of `n_models` takes, in bytes (32-bit floats):
         weights, gradients and two optimizer moments per parameter, and each layer's
         activations and their gradients for one batch."""
-        parameters = 4 * self.n_parameters(n_inputs)
-        activations = 4 * batch * (n_inputs + self.n_hidden * self.n_layers + 1)
+        parameters = 4 * self.n_parameters(n_inputs, n_outputs)
+        activations = 4 * batch * (n_inputs + self.n_hidden * self.n_layers + n_outputs)
         return 4 * n_models * (parameters + activations)
 
     def __str__(self) -> str:
@@ -91,18 +91,20 @@ def parse_spec(text: str) -> ModelSpec:
 
 
 class StackedMLP(nn.Module):
-    """K models of one shape; `forward` maps inputs to one prediction per model.
+    """K models of one shape; `forward` maps inputs to one prediction per model, or
+    `n_outputs` of them (a direct model's days +1 .. +H).
 
     Initialization follows `torch.nn.Linear`: weights and biases uniform in
     ±1/sqrt(fan_in), drawn from a generator seeded with that model's seed.
     """
 
-    def __init__(self, spec: ModelSpec, n_inputs: int, seeds: list[int]):
+    def __init__(self, spec: ModelSpec, n_inputs: int, seeds: list[int], n_outputs: int = 1):
         super().__init__()
         self.spec = spec
         self.n_inputs = n_inputs
+        self.n_outputs = n_outputs
         self.activation = ACTIVATIONS[spec.activation] if spec.activation else None
-        sizes = spec.layer_sizes(n_inputs)
+        sizes = self.layer_sizes
         per_model = [_init_layers(sizes, seed) for seed in seeds]
         self.weights = nn.ParameterList(
             nn.Parameter(torch.stack([layers[i][0] for layers in per_model])) for i in range(len(sizes) - 1)
@@ -115,12 +117,19 @@ class StackedMLP(nn.Module):
     def n_models(self) -> int:
         return self.weights[0].shape[0]
 
+    @property
+    def layer_sizes(self) -> list[int]:
+        return self.spec.layer_sizes(self.n_inputs, self.n_outputs)
+
     def forward(self, X: torch.Tensor) -> torch.Tensor:
-        """X: (B, n_inputs) shared by all models, or (K, B, n_inputs). Returns (K, B)."""
+        """X: (B, n_inputs) shared by all models, or (K, B, n_inputs). Returns (K, B), or
+        (K, B, n_outputs) for more than one output."""
         h = X.expand(self.n_models, *X.shape) if X.dim() == 2 else X
         *hidden, (c, b) = zip(self.weights, self.biases)
         for W, b_layer in hidden:
             h = self.activation(torch.baddbmm(b_layer, h, W))  # σ(b + h W), one fused product: (K, B, out)
+        if self.n_outputs > 1:
+            return torch.baddbmm(b, h, c)
         if self.n_models <= 2:
             return torch.baddbmm(b, h, c).squeeze(-1)  # y = b + h c
         # the same for a stack, as a multiply-and-sum: PyTorch's batched product with one output

@@ -122,7 +122,7 @@ def train_stack(
 ) -> History:
     """Minimize the loss of every model of `model` on (X, y), in place.
 
-    X: (N, n_lags), y: (N,), on the model's device. `seeds` are the models' seeds
+    X: (N, n_lags), y: (N,) or (N, n_outputs), on the model's device. `seeds` are the models' seeds
     (their shuffle orders are drawn from streams derived from them). `lrs`, if given,
     is each model's learning rate (else `config.lr` for all). `on_epoch(epoch,
     train_loss, val_loss)` is called after each epoch with (K,) losses, e.g. to show
@@ -133,7 +133,7 @@ def train_stack(
         raise ConfigError(f"give one positive learning rate per model ({model.n_models}); got {lrs}")
     n_examples = len(y)
     batch_size = config.batch_size if 0 < config.batch_size < n_examples else n_examples
-    sizes = model.spec.layer_sizes(model.n_inputs)
+    sizes = model.layer_sizes
     multiply_adds = model.n_models * batch_size * sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
     with cpu.using_threads(cpu.threads_for(multiply_adds)):
         return _train(model, X, y, config, seeds, X_val, y_val, on_epoch, lrs, batch_size)
@@ -147,7 +147,7 @@ def _train(model, X, y, config, seeds, X_val, y_val, on_epoch, lrs, batch_size) 
     stopper = EarlyStopping(model, config.patience) if config.patience else None
     diverged_epoch = torch.zeros(model.n_models, dtype=torch.long, device=X.device)
     train_history, val_history = [], []
-    mean_loss = loss_fn(y.mean().expand_as(y), y).item()  # the loss of predicting the mean
+    mean_loss = loss_fn(y.mean().expand(1, *y.shape), y[None]).item()  # the loss of predicting the mean
     loss_limit = EXPLODED * mean_loss if mean_loss > 0 else float("inf")
 
     for epoch in range(1, config.n_epochs + 1):
@@ -229,13 +229,13 @@ class _Step:
 def _train_epoch(model, batches, loss_fn, step, stopper) -> torch.Tensor:
     """One pass over the data, one update per batch; returns each model's mean batch loss, (K,)."""
     losses, sizes = [], []
-    for X_batch, y_batch in batches:  # (K, B, n_lags), (K, B)
+    for X_batch, y_batch in batches:  # (K, B, n_lags), (K, B) or (K, B, n_outputs)
         loss = loss_fn(model(X_batch), y_batch)  # (K,)
         step(loss)
         if stopper is not None:
             stopper.hold(model)  # models that stopped early keep their best weights
         losses.append(loss.detach())
-        sizes.append(y_batch.shape[-1])
+        sizes.append(X_batch.shape[-2])
     weights = torch.tensor(sizes, dtype=losses[0].dtype, device=losses[0].device)
     return weights @ torch.stack(losses) / weights.sum()
 

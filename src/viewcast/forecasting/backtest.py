@@ -32,19 +32,11 @@ from ..core.features import Period, fill_from_past, holdout_days
 from ..core.metrics import evaluate
 from ..errors import ConfigError, DataError
 from . import classical
-from .forecast import (
-    BASELINE_CANDIDATES,
-    ForecastConfig,
-    Selection,
-    config_summary,
-    fitted_predictor,
-    observed_days,
-    select,
-    validation_split,
-    window_summary,
-)
+from .candidates import BASELINE_CANDIDATES, fitted_predictor, how_it_forecasts, observed_days
 from .intervals import WINDOW, Offsets, adaptive, coverage, log_ratio
 from .rolling import Forecasts, forecasts_of
+from .settings import ForecastConfig, config_summary
+from .validation import Selection, select, validation_folds, window_summary
 
 
 @dataclass
@@ -86,8 +78,7 @@ def run_backtest(series: pd.Series, config: ForecastConfig, history: Period, tes
     if len(days) == 0:  # before any training
         raise DataError(f"the test period {test} has no days with data; choose other --start / --end days")
     filled = fill_from_past(series)  # a missing test day is filled from the days before it
-    train, val = validation_split(history)
-    selection = select(series, filled, train, val, config, progress)
+    selection = select(series, filled, validation_folds(history, config.folds), config, progress)
     trained_on = selection.training_period(history)
     pick = fitted_predictor(selection.picked, series, filled, trained_on, config, progress)
     viewcast = forecasts_of(pick, filled, days, config.days)
@@ -106,7 +97,9 @@ def run_backtest(series: pd.Series, config: ForecastConfig, history: Period, tes
         "source": source,
         "data": describe(series),
         "method": "rolling origin: fitted once on the history, then fed the real past up to each origin",
-        "periods": {"history": str(history), "train": str(train), "validation": str(val), "test": str(test),
+        "pick_forecasts": how_it_forecasts(selection.picked),
+        "periods": {"history": str(history), "train": str(selection.train), "validation": str(selection.val),
+                    "folds": [{"train": str(t), "validation": str(v)} for t, v in selection.folds], "test": str(test),
                     "final_training": str(trained_on)},
         "training_window": window_summary(selection),
         "test_days": len(days),
@@ -116,6 +109,7 @@ def run_backtest(series: pd.Series, config: ForecastConfig, history: Period, tes
         "mase_scale": scales[7],
         "mase_naive_scale": scales[1],
         "picked": selection.picked.label,
+        "choice": selection.choice,
         "classical": "statsforecast" if with_classical and classical.available() else
                      ("not installed (pip install 'viewcast[classical]')" if with_classical else "not asked for"),
         "candidates": config_summary(config),

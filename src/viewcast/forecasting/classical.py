@@ -30,35 +30,54 @@ def available() -> bool:
     return importlib.util.find_spec("statsforecast") is not None
 
 
+class Fitted:
+    """One method fitted on `period` of `filled` (every day, no gaps: the methods need a regular
+    series), then fed the real past up to each origin with its parameters kept (`forward`).
+
+    `steps` gives the forecasts as `rolling.steps_ahead` wants them, so a fitted method can be a
+    member of a combination (`candidates.Combination`)."""
+
+    def __init__(self, name: str, filled: pd.Series, period: Period):
+        from statsforecast import models
+
+        self.name = name
+        self.values = filled[period.start :].to_numpy(dtype=float)
+        self.first = filled.index.get_loc(period.start)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # statsforecast's numerical warnings on some series
+            self.model = getattr(models, name)(season_length=SEASON).fit(y=self.values[: period.n_days])
+
+    def forward(self, filled: pd.Series, origins: pd.DatetimeIndex, days: int, level: int | None = None, bar=None) -> np.ndarray:
+        """(3, days, n): the forecasts after each origin, and the bounds of the `level`% interval (NaN without)."""
+        ends = filled.index.get_indexer(origins) - self.first + 1
+        parts = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for end in ends:
+                out = self.model.forward(y=self.values[:end], h=days, **({"level": [level]} if level else {}))
+                nan = np.full(days, np.nan)
+                parts.append([out["mean"], out.get(f"lo-{level}", nan), out.get(f"hi-{level}", nan)])
+                if bar is not None:
+                    bar.update()
+        return np.array(parts).transpose(1, 2, 0)
+
+    def steps(self, filled: pd.Series, origins: pd.DatetimeIndex, days: int) -> np.ndarray:
+        return self.forward(filled, origins, days)[0]
+
+
 def classical_forecasts(filled: pd.Series, history: Period, dates: pd.DatetimeIndex, days: int,
                         coverage: float, progress: bool = False) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """For each method: forecasts, lower and upper bounds, each (days, n), of every day of `dates`
-    h = 1..`days` days ahead (row h - 1), from the views up to h days before it.
-
-    `filled` is the series on every day (no gaps): the methods need a regular series.
-    """
-    from statsforecast import models
-
+    h = 1..`days` days ahead (row h - 1), from the views up to h days before it."""
     one = pd.Timedelta(days=1)
-    values = filled[history.start :].to_numpy(dtype=float)
-    n_history = filled.index.get_loc(history.end) - filled.index.get_loc(history.start) + 1
     origins = pd.date_range(dates[0] - days * one, dates[-1] - one)
-    ends = filled.index.get_indexer(origins) - filled.index.get_loc(history.start) + 1
-    level = round(100 * coverage)
     results = {}
     for name in METHODS:
-        with warnings.catch_warnings(), tqdm(total=len(ends) + 1, desc=name, disable=None if progress else True, leave=False) as bar:
-            warnings.simplefilter("ignore")  # statsforecast's numerical warnings on some series
-            model = getattr(models, name)(season_length=SEASON).fit(y=values[:n_history])
+        with tqdm(total=len(origins) + 1, desc=name, disable=None if progress else True, leave=False) as bar:
+            fitted = Fitted(name, filled, history)
             bar.update()
-            steps = []
-            for end in ends:
-                out = model.forward(y=values[:end], h=days, level=[level])
-                steps.append([out["mean"], out[f"lo-{level}"], out[f"hi-{level}"]])
-                bar.update()
-        steps = np.array(steps)  # (origins, 3, days)
+            steps = fitted.forward(filled, origins, days, round(100 * coverage), bar)  # (3, days, origins)
         results[name] = tuple(
-            np.array([steps[origins.get_indexer(dates - h * one), part, h - 1] for h in range(1, days + 1)])
-            for part in range(3)
+            np.array([part[h - 1, origins.get_indexer(dates - h * one)] for h in range(1, days + 1)]) for part in steps
         )
     return results

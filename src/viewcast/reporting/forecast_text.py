@@ -15,21 +15,31 @@ def _horizons(n_days: int) -> list[int]:
 
 
 def validation_table(selection, n_days: int, data: dict, top: int = 12) -> str:
-    """The candidates ranked by validation MAE (mean over the horizons), with each horizon's MAE."""
+    """The candidates ranked by validation MAE (mean over the horizons, and the folds), with each
+    horizon's MAE, and each fold's when there are several."""
     units = Units.of(data)
     horizons = _horizons(n_days)
+    n_folds = len(selection.folds)
     shown = selection.table[:top] + [row for row in selection.table[top:] if row["model"] in BASELINES]  # always the baselines
     rows = [
         [row["label"], *([units.exact(row["val_mae"])] if n_days > 1 else []),
          *[units.exact(row["val_mae_by_horizon"][h - 1]) for h in horizons],
-         "" if row["model"] in BASELINES else units.exact(row["one_seed_mae"]), "← picked" if i == 0 else ""]
-        for i, row in enumerate(shown)
+         *([units.exact(v) for v in row["val_mae_by_fold"]] if n_folds > 1 else []),
+         "" if row["one_seed_mae"] is None else units.exact(row["one_seed_mae"]),
+         "← picked" if row["label"] == selection.picked.label else ""]
+        for row in shown
     ]
-    headers = ["candidate", *([f"mean 1-{n_days}"] if n_days > 1 else []), *[f"+{h}" for h in horizons], "one seed +1", ""]
+    headers = ["candidate", *([f"mean 1-{n_days}"] if n_days > 1 else []), *[f"+{h}" for h in horizons],
+               *([f"fold {i}" for i in range(1, n_folds + 1)] if n_folds > 1 else []), "one seed +1", ""]
     more = f" (the best {top} of {len(selection.table)}, and the baselines)" if len(selection.table) > top else ""
+    if n_folds > 1:
+        each = "; ".join(f"fold {i}: trained on {train}, validated on {val}" for i, (train, val) in enumerate(selection.folds, start=1))
+        where = f"Validation on {n_folds} folds ({each}), every day forecast from the real past, the MAE averaged over the folds{more}."
+    else:
+        where = f"Validation: trained on {selection.train}, every day of {selection.val} forecast from the real past{more}."
     return "\n".join([
-        f"Validation: trained on {selection.train}, every day of {selection.val} forecast from the real past{more}. "
-        f"MAE in {units.metric}, h days ahead (+h); a network's forecast is the mean of its seeds' (one seed: each alone, on average).",
+        f"{where} MAE in {units.metric}, h days ahead (+h); a network's forecast is the mean of its seeds' "
+        "(one seed: each alone, on average).",
         "",
         tabulate(rows, headers=headers, tablefmt="simple", colalign=["left"] + ["right"] * (len(headers) - 2) + ["left"]),
     ])
@@ -72,8 +82,8 @@ def forecast_report(run) -> str:
         "",
         validation_table(run.selection, n_days, data),
         "",
-        f"Picked: {summary['picked']} (the lowest validation MAE"
-        f"{', averaged over 1..' + str(n_days) + ' days ahead' if n_days > 1 else ''}).",
+        f"Picked: {summary['picked']} ({summary['choice']}; validation MAE"
+        f"{' averaged over 1..' + str(n_days) + ' days ahead' if n_days > 1 else ''}).",
         f"Trained on {summary['training_window']}; retrained on {summary['periods']['final_training']}.",
         f"Forecast: {days(n_days)} ahead, {summary['method']}; {summary['intervals']}.",
         "",
@@ -92,7 +102,9 @@ def backtest_report(run) -> str:
         "",
         validation_table(run.selection, n_days, summary["data"]),
         "",
-        f"Picked: {summary['picked']}, trained on {summary['training_window']}; retrained on {periods['final_training']}.",
+        f"Picked: {summary['picked']} ({summary['choice']}), trained on {summary['training_window']}; "
+        f"retrained on {periods['final_training']}.",
+        f"Its forecast: {summary['pick_forecasts']}.",
         f"Every method: {summary['method']}.",
         f"MAE, RMSE in {Units.of(summary['data']).metric};"
         f" MASE = MAE / {summary['mase_scale']:,.1f} (the seasonal naive's one-day MAE on {periods['final_training']}), "

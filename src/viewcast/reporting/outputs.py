@@ -13,7 +13,8 @@ import pandas as pd
 from ..core.units import Units
 from ..engine.folders import FolderKind, write_folder
 from ..forecasting.backtest import BacktestRun
-from ..forecasting.forecast import ForecastRun, validation_frame
+from ..forecasting.forecast import ForecastRun
+from ..forecasting.validation import validation_frame
 from ..lecture.optimizers import table as optimizers_table
 from . import forecast_text, plots
 from .guide_sections import optimizer_figures

@@ -14,10 +14,11 @@ from viewcast.core.forecaster import Forecaster
 from viewcast.core.inputs import INPUT_NAMES, Inputs
 from viewcast.forecasting import classical
 from viewcast.forecasting.backtest import backtest_periods, history_scale, run_backtest
-from viewcast.forecasting.candidates import Candidate, Combined
+from viewcast.forecasting.candidates import Candidate, Combined, ensemble_of
 from viewcast.forecasting.forecast import FORECAST_TRAINING, ForecastConfig, run_forecast
 from viewcast.forecasting.intervals import Offsets, adaptive, coverage, log_ratio
-from viewcast.forecasting.rolling import forecasts_of, recursive, steps_ahead
+from viewcast.forecasting.rolling import Forecasts, forecasts_of, recursive, steps_ahead
+from viewcast.forecasting.validation import _choose
 
 FAST = ForecastConfig(models=("linear",), lags=(7,), train=dataclasses.replace(FORECAST_TRAINING, n_epochs=3, n_seeds=2), days=3,
                       combine=False)
@@ -59,7 +60,8 @@ def test_calendar_inputs_are_known_in_advance_from_the_date_alone():
     assert extra[holiday, 9] == 1 and extra[holiday - 1, 10] == 1 and extra[holiday - 2, 11] == 1  # days +1, +2, +3
     assert extra[1, 9] == extra[1, 11] == 0  # 2030-01-29 and 01-31: working days
     assert np.allclose(np.hypot(extra[:, 7], extra[:, 8]), 1)  # the time of year, a point on the circle
-    assert np.allclose(Inputs(year=True).extra(pd.DatetimeIndex(["2015-01-01", "2015-07-02"])), [[0, 1], [np.sin(np.pi * 182 / 182.625), np.cos(np.pi * 182 / 182.625)]])
+    half = np.pi * 182 / 182.625  # 2015-07-02, day 183: half a year after January 1st
+    assert np.allclose(Inputs(year=True).extra(pd.DatetimeIndex(["2015-01-01", "2015-07-02"])), [[0, 1], [np.sin(half), np.cos(half)]])
 
 
 def test_a_weekday_model_needs_dates(weekly_series):
@@ -251,6 +253,30 @@ def test_classical_methods_forecast_from_the_real_past(weekly_series):
         assert np.mean(np.abs(predicted[0] - y)) < 100, name  # the weekly cycle is 300 views deep
 
 
+def test_folds_validate_on_each_block_and_average_them(weekly_series):
+    run = run_forecast(weekly_series[:500], dataclasses.replace(FAST, folds=2, direct=0, calendar=0))
+    (train1, val1), (train2, val2) = run.selection.folds
+    assert train1.end < val1.start and val1.end < val2.start and train2.end == val1.end and val2 == run.selection.val
+    for row in run.selection.table:
+        assert len(row["val_mae_by_fold"]) == 2 and np.isclose(row["val_mae"], np.mean(row["val_mae_by_fold"]))
+    assert len(run.summary["periods"]["folds"]) == 2
+
+
+def test_the_mean_of_the_best_networks_wins_a_near_tie():
+    days = pd.date_range("2024-01-01", periods=140)
+    y = np.full(140, 100.0)
+    noise, other = np.random.default_rng(0).normal(0, 10, (2, 140))
+    one, two = Candidate("linear", 7), Candidate("relu:4", 7)
+    ensemble = ensemble_of([one, two], 2)
+    scored = {c: [Forecasts(days, y, (y + offset + noise)[None, :])] for c, offset in ((one, 0.0), (two, 5.0))}
+    scored[ensemble] = [Forecasts(days, y, (y + 1 + other)[None, :])]  # other errors, about as large: a tie
+    table = sorted(({"label": c.label, "val_mae": float(np.abs(f[0].predicted - y).mean())} for c, f in scored.items()),
+                   key=lambda row: row["val_mae"])
+    assert table[0]["label"] == one.label and _choose(table, scored, ensemble)[0] == ensemble
+    scored[ensemble] = [Forecasts(days, y, (y + 15 + other)[None, :])]  # far worse, beyond the noise
+    assert _choose(table, scored, ensemble)[0] == one
+
+
 def test_the_lectures_plain_models_stay_available():
     labels = [c.label for c in ForecastConfig(models=("linear",), lags=(28,), inputs=("plain",), weekday=False).candidates()]
     assert labels == ["baseline: same as yesterday", "baseline: same as 7 days ago", "linear on 28 days, plain (the lecture's)"]
@@ -307,6 +333,7 @@ def test_direct_and_ensemble_options_through_the_cli(studio_csv, tmp_path, capsy
     (["forecast", "--inputs", "levels"], "inputs must be one of"),
     (["forecast", "--models", "tanh:5"], "unknown model"),
     (["forecast", "--holidays", "XX"], "--holidays 'XX' is not a country"),
+    (["backtest", "--folds", "9"], "give --folds"),
     (["backtest", "--start", "2030-01-01"], "--start 2030-01-01 must be"),
     (["backtest", "--start", "1/2/2015"], "--start must be a day"),
     (["backtest", "--train-start", "2015-06-20", "--start", "2015-07-01"], "give a longer history"),

@@ -243,7 +243,7 @@ def test_no_worker_outlives_the_command(tmp_path, signal_name):
                "--epochs", "3000", "--workers", "2", "--quiet", "--out", str(tmp_path / "sweep")]
     main_process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 180  # two processes importing PyTorch while the other tests run
         while len(_started(main_process.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert len(_started(main_process.pid)) == 2, "the workers did not start"

@@ -21,8 +21,9 @@ from viewcast.forecasting.rolling import Forecasts, forecasts_of, recursive, ste
 from viewcast.forecasting.validation import _choose
 
 FAST = ForecastConfig(models=("linear",), lags=(7,), train=dataclasses.replace(FORECAST_TRAINING, n_epochs=3, n_seeds=2), days=3,
-                      combine=False)
-FAST_CLI = ["--models", "linear", "--lags", "7", "--epochs", "3", "--seeds", "1", "--workers", "1", "--no-combine", "--quiet"]
+                      calendar=0, direct=0, ensemble=0, combine=False)  # the tests of those options turn them on
+FAST_CLI = ["--models", "linear", "--lags", "7", "--epochs", "3", "--seeds", "1", "--workers", "1",
+            "--calendar", "0", "--direct", "0", "--ensemble", "0", "--no-combine", "--quiet"]
 
 
 # -- inputs and gaps -----------------------------------------------------------------
@@ -214,7 +215,8 @@ def test_nothing_from_the_test_period_reaches_the_choice(weekly_series):
     history, test = backtest_periods(weekly_series, start="2021-06-01")
     poisoned = weekly_series.copy()
     poisoned[poisoned.index >= test.start] *= 50
-    every_option = dataclasses.replace(FAST, models=("linear", "relu:4"), direct=2, ensemble=3, combine=classical.available())
+    every_option = dataclasses.replace(FAST, models=("linear", "relu:4"), calendar=2, direct=2, ensemble=3,
+                                       combine=classical.available())
     runs = [run_backtest(s, every_option, history, test, with_classical=False) for s in (weekly_series, poisoned)]
     labels = [row["label"] for row in runs[0].selection.table]
     assert any("direct" in label for label in labels) and "median of the best 3 networks" in labels

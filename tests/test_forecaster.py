@@ -16,7 +16,7 @@ def test_init_only_stores_its_arguments():
     params = inspect.signature(vc.Forecaster).parameters
     assert {name: getattr(f, name) for name in params} == {
         "model": "relu:10", "n_lags": 7, "training": QUICK, "scale": "standard", "fill_gaps": False,
-        "seeds": None, "lrs": None, "inputs": "plain", "weekday": False,
+        "seeds": None, "lrs": None, "inputs": "plain", "weekday": False, "horizons": 1, "year": False, "holidays": "",
     }
     assert not [name for name in vars(f) if name.endswith("_")]
 

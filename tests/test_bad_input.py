@@ -246,7 +246,7 @@ def test_no_worker_outlives_the_command(tmp_path, signal_name):
         deadline = time.monotonic() + 180  # two processes importing PyTorch while the other tests run
         while len(_started(main_process.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert len(_started(main_process.pid)) == 2, "the workers did not start"
+        assert len(_started(main_process.pid)) >= 2, "the workers did not start"  # (and the resource tracker, on some starts)
         workers = _children(main_process.pid)  # the workers and the resource tracker
         time.sleep(0.5)
         main_process.send_signal(getattr(signal, signal_name))

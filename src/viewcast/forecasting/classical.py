@@ -50,12 +50,11 @@ class Fitted:
     def forward(self, filled: pd.Series, origins: pd.DatetimeIndex, days: int, level: int | None = None, bar=None) -> np.ndarray:
         """(3, days, n): the forecasts after each origin, and the bounds of the `level`% interval (NaN without)."""
         ends = filled.index.get_indexer(origins) - self.first + 1
-        parts = []
+        parts, nan = [], np.full(days, np.nan)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for end in ends:
                 out = self.model.forward(y=self.values[:end], h=days, **({"level": [level]} if level else {}))
-                nan = np.full(days, np.nan)
                 parts.append([out["mean"], out.get(f"lo-{level}", nan), out.get(f"hi-{level}", nan)])
                 if bar is not None:
                     bar.update()

@@ -80,7 +80,8 @@ def select(series: pd.Series, filled: pd.Series, folds: list[tuple[Period, Perio
         fitted = fit_candidates([c for c, _ in every], series, filled, [folds[i][0] for _, i in every], config, progress, phase)
         for (candidate, i), predictor in zip(every, fitted):
             scored.setdefault(candidate, []).append(forecasts_of(predictor, filled, days[i], config.days))
-            one_seed[candidate] = _one_seed_mae(predictor, filled, days[i])
+            if i == len(folds) - 1:  # the last (most recent) fold's
+                one_seed[candidate] = _one_seed_mae(predictor, filled, days[i])
 
     score(config.candidates(), "validation")
     networks = lambda: (c for c in scored if isinstance(c, Candidate) and not c.is_baseline)

@@ -256,18 +256,18 @@ def test_an_existing_folder_is_kept_unless_forced(views_csv, one_day_table, tmp_
 
 
 def test_worker_processes_give_the_same_tables_as_one_process(views_csv, tmp_path, capsys):
-    tables = {}
+    """Two workers through the CLI (and its folder), one in this process through the library (no report to draw)."""
     path, _ = views_csv
-    for workers in ("1", "2"):
-        out = tmp_path / f"lecture-{workers}"
-        argv = ["lecture", "--data", str(path), "--tables", "lags,depth", "--out", str(out), *FAST]
-        assert run_cli(capsys, *argv, "--workers", workers)[0] == 0  # the last --workers counts
-        results = json.loads((out / "results.json").read_text())
-        tables[workers] = [
-            (row["label"], row["train"]["per_seed"], row["test"]["per_seed"])
-            for table in results["tables"].values() for row in table["rows"]
-        ]
+    out = tmp_path / "lecture-2"
+    argv = ["lecture", "--data", str(path), "--tables", "lags,depth", "--out", str(out), *FAST]
+    assert run_cli(capsys, *argv, "--workers", "2")[0] == 0  # the last --workers counts
+    config = lecture.LectureConfig(DataConfig(dataset=None, path=str(path)), train=lecture.lecture_training(n_epochs=2, n_seeds=2),
+                                   tables=("lags", "depth"), workers=1)
+    tables = {"2": json.loads((out / "results.json").read_text()), "1": json.loads(json.dumps(lecture.run_lecture(config).results))}
+    for results in tables.values():
         assert results["mismatch"] is not None
-    for one, two in zip(tables["1"], tables["2"], strict=True):
+    rows = {workers: [(row["label"], row["train"]["per_seed"], row["test"]["per_seed"])
+                      for table in results["tables"].values() for row in table["rows"]] for workers, results in tables.items()}
+    for one, two in zip(rows["1"], rows["2"], strict=True):
         assert one[0] == two[0]
         np.testing.assert_allclose(one[1:], two[1:], rtol=1e-5)

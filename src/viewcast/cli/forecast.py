@@ -9,7 +9,6 @@ import click
 
 from ..core.data import load_series
 from ..core.inputs import INPUT_NAMES
-from ..engine.cpu import n_cores
 from ..engine.folders import check_out_dir
 from ..forecasting.backtest import backtest_periods, run_backtest
 from ..forecasting.forecast import FORECAST_TRAINING, ForecastConfig, run_forecast
@@ -76,7 +75,7 @@ def _forecast_config(days: int, models, lags, inputs, seeds, epochs, windows, wo
     train = dataclasses.replace(FORECAST_TRAINING, n_seeds=seeds, n_epochs=epochs)
     return ForecastConfig(
         models=tuple(parse_list(str, models)), lags=tuple(parse_list(int, lags)), inputs=tuple(parse_list(str, inputs)),
-        train=train, days=days, workers=workers or n_cores(), windows=tuple(parse_list(int, windows)), **choice,
+        train=train, days=days, workers=workers, windows=tuple(parse_list(int, windows)), **choice,
     )
 
 

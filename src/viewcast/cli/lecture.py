@@ -66,7 +66,7 @@ def lecture_command(dataset, path, date_col, value_col, date_format, series_id, 
         split=SplitConfig(train_start, train_end, test_start, test_end),
         train=lecture_training(quick, epochs, seeds, seed=seed, lr=lr, batch_size=batch_size, device=device),
         tables=tuple(parse_list(str, tables)),
-        workers=workers or n_cores(),
+        workers=workers,
     )
     out = out or stamped(f"lecture-{source_name(config.data)}")
     check_out_dir(out, force, LECTURE_FOLDER)
@@ -157,7 +157,7 @@ def optimizers_command(dataset, path, date_col, value_col, date_format, series_i
     out = out or stamped(f"optimizers-{source_name(data)}")
     check_out_dir(out, force, OPTIMIZERS_FOLDER)
     results = run_optimizers(config, data, SplitConfig(train_start, train_end, test_start, test_end),
-                             workers or n_cores(), progress=not quiet)
+                             workers, progress=not quiet)
     click.echo(text.optimizers_report(results))
     save_optimizers(results, out, force)
     click.echo(f"\nsaved optimizers.png, optimizers-surface.png, optimizers.csv and optimizers.json in {out}/")

@@ -287,7 +287,7 @@ def least_squares(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
 
 def training_cost(spec: str, n_lags: int, n_examples: int, train: TrainConfig) -> float:
     """A rough relative cost of training a stack, for the order of the jobs and the progress
-    bar's time left: updates × (per-update overhead + arithmetic)."""
+    bar's time left: updates × (per-update overhead + arithmetic), about `engine.parallel.COST_PER_SECOND` a second."""
     batch = n_examples if train.batch_size == 0 else min(train.batch_size, n_examples)
     model = parse_spec(spec)
     per_update = 2 + model.n_layers + train.n_seeds * model.n_parameters(n_lags) * batch / 1.5e6

@@ -8,6 +8,10 @@ stacks, keep both busy (`benchmarks/speed.py` measures it). The standard library
 jobs first (so no core waits alone at the end), one progress bar over all of them
 fed by every worker's epochs, the results in the order of the jobs, and a stop of
 every worker at once on the first error or Ctrl-C.
+
+Starting the workers costs time too (each imports PyTorch; about 5 s for two, measured by
+`benchmarks/pool_start.py`): asked for "as many as pays" (`workers=None`, the commands'
+default), work that one core does in less than that start-up's worth runs in this process.
 """
 
 from __future__ import annotations
@@ -30,10 +34,14 @@ from tqdm.auto import tqdm
 from ..errors import WorkerDied
 from . import cpu
 
+COST_PER_SECOND = 4000  # a job's cost units in a second of one core (`core.optimize.training_cost`'s; 2.3-2.6e-4 s a unit here)
+POOL_START_SECONDS = 5.0  # starting two workers, and stopping them (`benchmarks/pool_start.py`: 4.7-5.7 s here)
+
 
 @dataclass
 class Job:
-    """`function(*args, on_epoch=...)` to run; `cost` (any unit) for scheduling and the bar.
+    """`function(*args, on_epoch=...)` to run; `cost` (about `COST_PER_SECOND` a second) for
+    scheduling, the bar, and whether workers pay for their start.
 
     `function` must be importable by name (a module-level function), and it calls
     `on_epoch(epoch)` after each of its `n_epochs` epochs.
@@ -46,12 +54,21 @@ class Job:
     label: str = ""
 
 
-def usable_workers(wanted: int, n_jobs: int, device: str = "cpu") -> int:
+def usable_workers(wanted: int | None, n_jobs: int, device: str = "cpu", cost: float | None = None) -> int:
     """How many worker processes `run_jobs` will use for `n_jobs` jobs: `wanted`, but never
     more than the jobs, and 1 (this process) on a GPU, or where workers cannot start because
-    there is no main script to import (code piped to `python -`)."""
+    there is no main script to import (code piped to `python -`). `wanted=None`: one per
+    core, unless the jobs' total `cost` is too small to pay for starting them (`pays_for_workers`).
+
+    >>> usable_workers(None, 10, cost=COST_PER_SECOND)       # a second of work: here
+    1
+    >>> usable_workers(2, 10, cost=COST_PER_SECOND)          # asked for: as asked
+    2
+    """
     if cpu.resolve_device(device).type == "cuda":
         return 1
+    if wanted is None:
+        wanted = cpu.n_cores() if cost is None or pays_for_workers(cost, cpu.n_cores()) else 1
     workers = max(1, min(wanted, n_jobs))
     if workers > 1 and not _main_is_importable():
         warnings.warn("worker processes need the main script as a file; training in this process instead", RuntimeWarning, stacklevel=3)
@@ -59,17 +76,28 @@ def usable_workers(wanted: int, n_jobs: int, device: str = "cpu") -> int:
     return workers
 
 
-def run_jobs(jobs: list[Job], workers: int = 1, progress: bool = False, desc: str = "training") -> list:
+def pays_for_workers(cost: float, workers: int) -> bool:
+    """Whether `workers` processes finish `cost` of work sooner than this one alone, counting their
+    start: cost/workers + start < cost, in seconds.
+
+    >>> pays_for_workers(20 * COST_PER_SECOND, 2), pays_for_workers(5 * COST_PER_SECOND, 2)
+    (True, False)
+    """
+    seconds = cost / COST_PER_SECOND
+    return workers > 1 and seconds * (1 - 1 / workers) > POOL_START_SECONDS
+
+
+def run_jobs(jobs: list[Job], workers: int | None = 1, progress: bool = False, desc: str = "training") -> list:
     """Run every job and return their results in the jobs' order.
 
-    With `workers` > 1 (see `usable_workers`), in that many worker processes of one thread
-    each; else here, in this process. The first error raised by a job stops the others at
+    With `workers` > 1 (see `usable_workers`; None: as many as pay), in that many worker
+    processes of one thread each; else here, in this process. The first error raised by a job stops the others at
     once and is raised; a worker that dies (killed, out of memory) raises `WorkerDied`.
 
     Worker processes start by importing the main module again (Python's `spawn`), so a
     script that asks for workers must make its calls under `if __name__ == "__main__":`.
     """
-    workers = usable_workers(workers, len(jobs))
+    workers = usable_workers(workers, len(jobs), cost=sum(job.cost for job in jobs))
     bar_format = "{desc} {percentage:3.0f}%|{bar}| {elapsed} elapsed, {remaining} left {postfix}"
     with tqdm(total=sum(job.cost for job in jobs), desc=desc, bar_format=bar_format,
               disable=None if progress else True) as bar:

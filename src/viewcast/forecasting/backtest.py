@@ -32,7 +32,7 @@ from ..core.features import Period, fill_from_past, holdout_days
 from ..core.metrics import evaluate
 from ..errors import ConfigError, DataError
 from . import classical
-from .candidates import BASELINE_CANDIDATES, fitted_predictor, how_it_forecasts, observed_days
+from .candidates import BASELINE_CANDIDATES, Classical, fit_candidates, how_it_forecasts, observed_days
 from .intervals import WINDOW, Offsets, adaptive, coverage, log_ratio
 from .rolling import Forecasts, forecasts_of
 from .settings import ForecastConfig, config_summary
@@ -80,13 +80,16 @@ def run_backtest(series: pd.Series, config: ForecastConfig, history: Period, tes
     filled = fill_from_past(series)  # a missing test day is filled from the days before it
     selection = select(series, filled, validation_folds(history, config.folds), config, progress)
     trained_on = selection.training_period(history)
-    pick = fitted_predictor(selection.picked, series, filled, trained_on, config, progress)
+    references = [Classical(name) for name in classical.METHODS] if with_classical and classical.available() else []
+    pick, *fitted = fit_candidates([selection.picked, *references], series, filled, [trained_on] + [history] * len(references),
+                                   config, progress, "the pick and the references")  # a method in both fits once
     viewcast = forecasts_of(pick, filled, days, config.days)
     methods = {f"viewcast ({selection.picked.label})": (viewcast.predicted, *_intervals(viewcast, selection, config))}
     for baseline in BASELINE_CANDIDATES:
         methods[baseline.label] = (forecasts_of(Naive(baseline.n_lags), filled, days, config.days).predicted, None, None)
-    if with_classical and classical.available():
-        methods |= classical.classical_forecasts(filled, history, days, config.days, config.coverage, progress)
+    if references:
+        methods |= classical.classical_forecasts(filled, history, days, config.days, config.coverage, progress,
+                                                 dict(zip(classical.METHODS, fitted)))
     scales = {lag: history_scale(series, trained_on, lag) for lag in (7, 1)}  # on the days the pick learned from
     scores = [
         _score(name, h, viewcast.y, predicted[h - 1], lower, upper, scales)

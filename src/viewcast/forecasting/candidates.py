@@ -8,8 +8,8 @@
     Classical     a statsforecast method, only ever a member of a combination (alone it is a
                   reference that viewcast is compared with, not one of its picks)
 
-`fit_candidates` trains what each needs on its period: the networks of all of them in
-one parallel batch, each classical method once.
+`fit_candidates` trains what each needs on its period: the networks of all of them and
+each classical method they hold in one parallel batch of jobs, each once.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from ..core.features import Period, make_windows, require_examples
 from ..core.forecaster import Forecaster
 from ..core.inputs import Inputs
 from ..core.optimize import training_cost
-from ..engine.parallel import Job, run_jobs
+from ..engine.parallel import COST_PER_SECOND, Job, run_jobs
 from . import classical
 from .rolling import steps_ahead
 
@@ -93,6 +93,9 @@ class Classical:
         return (self,)
 
 
+CLASSICAL_MEMBERS = (Classical("AutoARIMA"), Classical("AutoETS"))  # what `combinations` may combine the networks with
+
+
 @dataclass(frozen=True)
 class Combination:
     """The `how` ("mean" or "median") of its members' forecasts, day by day and horizon by horizon."""
@@ -119,7 +122,7 @@ def combinations(ranked: list[Candidate], size: int, with_classical: bool) -> li
     if len(best) >= 3:
         out.append(Combination("median", best, f"median of the best {len(best)} networks"))
     if with_classical and ranked:
-        arima, ets = Classical("AutoARIMA"), Classical("AutoETS")
+        arima, ets = CLASSICAL_MEMBERS
         out.append(Combination("mean", (ranked[0], arima), "mean of the best network and AutoARIMA"))
         if len(best) >= 2:
             out.append(Combination("mean", (out[0], arima), f"mean of (the best {len(best)} networks' mean) and AutoARIMA"))
@@ -162,13 +165,13 @@ def combine(how: str, forecasts: list[np.ndarray]) -> np.ndarray:
 def fit_candidates(candidates: list, series: pd.Series, filled: pd.Series, periods: list[Period], config,
                    progress: bool = False, phase: str = "") -> list:
     """Each candidate fitted on its period: a predictor for `rolling.steps_ahead`. The networks of
-    all of them train in one batch (in parallel, each once), each classical method fits once."""
+    all of them and the classical methods they hold fit in one batch of jobs (in parallel, each once)."""
     leaves = list(dict.fromkeys((leaf, period) for c, period in zip(candidates, periods) for leaf in c.leaves()))
-    networks = [(leaf, period) for leaf, period in leaves if isinstance(leaf, Candidate) and not leaf.is_baseline]
-    fitted = dict(zip(networks, fit_all([n for n, _ in networks], series, filled, [p for _, p in networks], config, progress, phase)))
-    for leaf, period in leaves:
-        if isinstance(leaf, Classical):
-            fitted[leaf, period] = classical.Fitted(leaf.name, filled, period)
+    leaves = [(leaf, period) for leaf, period in leaves if not leaf.is_baseline]
+    longest = max([leaf.n_lags for leaf, _ in leaves if isinstance(leaf, Candidate)], default=1)
+    jobs = [classical_job(leaf, filled, period) if isinstance(leaf, Classical)
+            else network_job(leaf, series, filled, period, longest, config, phase) for leaf, period in leaves]
+    fitted = dict(zip(leaves, run_jobs(jobs, config.workers, progress, f"training ({phase})" if phase else "training")))
 
     def build(candidate, period):
         if isinstance(candidate, Combination):
@@ -183,24 +186,27 @@ def fitted_predictor(candidate, series, filled, period: Period, config, progress
     return fit_candidates([candidate], series, filled, [period], config, progress, "the pick")[0]
 
 
-def fit_all(candidates: list[Candidate], series: pd.Series, filled: pd.Series, periods: list[Period],
-            config, progress: bool = False, phase: str = "") -> list[Forecaster]:
-    """Train each network on the days of its period that have data (the same days for all on one
-    period; a direct network: the days whose next `config.days` days all have data in the period)."""
-    longest = max([c.n_lags for c in candidates], default=1)
-    jobs = []
-    for c, period in zip(candidates, periods):
-        start = max(period.start, filled.index[0] + pd.Timedelta(days=longest))
-        days = observed_days(series, Period(start, period.end))
-        what = f"days with data after the first {longest} days"
-        require_examples(len(days), "train", period, what, "give a longer history, or fewer lags", f"{phase} " if phase else "")
-        horizons = config.days if c.direct else 1
-        forecaster = Forecaster(c.model, c.n_lags, config.train, inputs=c.inputs, weekday=c.weekday, horizons=horizons,
-                                year=c.year, holidays=c.holidays)
-        windows = make_windows(filled, c.n_lags, horizons=horizons).on(days)
-        cost = training_cost(c.model, c.input_set.n_inputs(c.n_lags, horizons), len(days), config.train)
-        jobs.append(Job(Forecaster.fit_windows, (forecaster, windows), cost, config.train.n_epochs, c.label))
-    return run_jobs(jobs, config.workers, progress, f"training ({phase})" if phase else "training")
+def network_job(c: Candidate, series: pd.Series, filled: pd.Series, period: Period, longest: int, config,
+                phase: str = "") -> Job:
+    """The training of one network on the days of `period` that have data after the series' first
+    `longest` days (the same days for every network of a batch on one period; a direct network:
+    the days whose next `config.days` days all have data in the period)."""
+    start = max(period.start, filled.index[0] + pd.Timedelta(days=longest))
+    days = observed_days(series, Period(start, period.end))
+    what = f"days with data after the first {longest} days"
+    require_examples(len(days), "train", period, what, "give a longer history, or fewer lags", f"{phase} " if phase else "")
+    horizons = config.days if c.direct else 1
+    forecaster = Forecaster(c.model, c.n_lags, config.train, inputs=c.inputs, weekday=c.weekday, horizons=horizons,
+                            year=c.year, holidays=c.holidays)
+    windows = make_windows(filled, c.n_lags, horizons=horizons).on(days)
+    cost = training_cost(c.model, c.input_set.n_inputs(c.n_lags, horizons), len(days), config.train)
+    return Job(Forecaster.fit_windows, (forecaster, windows), cost, config.train.n_epochs, c.label)
+
+
+def classical_job(method: Classical, filled: pd.Series, period: Period) -> Job:
+    """The fit of a classical method on `period`, as one job (`classical.fit`)."""
+    cost = classical.fit_seconds(method.name, period.n_days) * COST_PER_SECOND
+    return Job(classical.fit, (method.name, filled, period), cost, 1, method.name)
 
 
 def observed_days(series: pd.Series, period: Period) -> pd.DatetimeIndex:

@@ -43,7 +43,7 @@ class ForecastConfig:
     train: TrainConfig = field(default_factory=lambda: FORECAST_TRAINING)
     days: int = 7
     coverage: float = 0.8
-    workers: int = 1
+    workers: int | None = 1  # processes that train side by side (None: as many as pay, `engine.parallel`)
     windows: tuple[int, ...] = (1, 2, 3)
     direct: int = 3
     ensemble: int = 3

@@ -19,7 +19,7 @@ from ..core.forecaster import Forecaster
 from ..core.metrics import mae
 from ..core.selection import folds as expanding_folds
 from . import classical
-from .candidates import Candidate, Classical, combinations, combine, ensemble_of, fit_candidates, observed_days
+from .candidates import CLASSICAL_MEMBERS, Candidate, Classical, combinations, combine, ensemble_of, fit_candidates, observed_days
 from .intervals import log_ratio
 from .rolling import Forecasts, forecasts_of, windows_at
 from .settings import ForecastConfig
@@ -83,7 +83,8 @@ def select(series: pd.Series, filled: pd.Series, folds: list[tuple[Period, Perio
             if i == len(folds) - 1:  # the last (most recent) fold's
                 one_seed[candidate] = _one_seed_mae(predictor, filled, days[i])
 
-    score(config.candidates(), "validation")
+    members = list(CLASSICAL_MEMBERS) if config.combine and classical.available() else []
+    score(config.candidates() + members, "validation")  # the classical fits beside the networks' training
     networks = lambda: (c for c in scored if isinstance(c, Candidate) and not c.is_baseline)
     ranked = lambda: sorted(networks(), key=lambda c: _fold_mae(scored[c]))
     if config.calendar:
@@ -92,9 +93,6 @@ def select(series: pd.Series, filled: pd.Series, folds: list[tuple[Period, Perio
     if config.days > 1 and config.direct:
         score([dataclasses.replace(c, direct=True) for c in ranked()[: config.direct]], "validation, direct")
     combinations_ = combinations(ranked(), config.ensemble if config.ensemble >= 2 else 0, config.combine and classical.available())
-    classical_members = list(dict.fromkeys(leaf for c in combinations_ for leaf in c.leaves() if isinstance(leaf, Classical)))
-    if classical_members:
-        score(classical_members, "validation, classical")
     for c in combinations_:  # members first: a combination may hold another
         scored[c] = [Forecasts(first.dates, first.y, combine(c.how, [scored[m][i].predicted for m in c.members]))
                      for i, first in enumerate(scored[c.members[0]])]

@@ -21,10 +21,11 @@ class Experiment(Protocol):
         """The experiment's results from what its jobs returned, in the order of `jobs()`."""
 
 
-def run_experiments(experiments: dict[str, Experiment], workers: int = 1, device: str = "cpu",
+def run_experiments(experiments: dict[str, Experiment], workers: int | None = 1, device: str = "cpu",
                     progress: bool = False, desc: str = "lecture") -> dict[str, object]:
     """Each experiment's `results`, by name, after training every experiment's jobs together."""
     planned = {name: experiment.jobs() for name, experiment in experiments.items()}
     every = [job for jobs in planned.values() for job in jobs]
-    fitted = iter(run_jobs(every, usable_workers(workers, len(every), device), progress, desc=desc))
+    workers = usable_workers(workers, len(every), device, cost=sum(job.cost for job in every))
+    fitted = iter(run_jobs(every, workers, progress, desc=desc))
     return {name: experiments[name].results([next(fitted) for _ in jobs]) for name, jobs in planned.items()}

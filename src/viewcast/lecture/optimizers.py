@@ -231,7 +231,7 @@ class Race:
         return results(self.config, fitted, self.parts, surface)
 
 
-def run_optimizers(config: OptimizersConfig, data: DataConfig, split_config: SplitConfig, workers: int = 1,
+def run_optimizers(config: OptimizersConfig, data: DataConfig, split_config: SplitConfig, workers: int | None = 1,
                    progress: bool = False) -> dict:
     """Both races on the data's training period (test: measured only); see `results`."""
     series, dataset = load_series(data)

@@ -74,10 +74,10 @@ class LectureConfig:
     split: SplitConfig = dataclasses.field(default_factory=SplitConfig)
     train: TrainConfig = dataclasses.field(default_factory=lecture_training)
     tables: tuple[str, ...] = TABLE_KEYS
-    workers: int = 1  # processes that train side by side (1: all here, in this process)
+    workers: int | None = 1  # processes that train side by side (1: all here, in this process; None: as many as pay)
 
     def __post_init__(self):
-        if self.workers < 1:
+        if self.workers is not None and self.workers < 1:
             raise ConfigError(f"workers must be at least 1; got {self.workers}")
         unknown = [key for key in self.tables if key not in TABLE_KEYS]
         if unknown or not self.tables:

@@ -45,12 +45,13 @@ def test_gradient_descent_on_mse_agrees_with_least_squares(tmp_path):
 
 
 def test_on_wiki_r_more_days_and_more_layers_fit_the_training_data_better():
-    """The lecture's two training-loss trends, with its own settings (2 seeds, no selection)."""
+    """The lecture's two training-loss trends, with its settings at half the epochs (2 seeds, no selection):
+    they show by then with wide margins (100 epochs: 288 > 180 > 148 > 137; depth 4 at 40 against depth 1 at 84)."""
     series = load_series(DataConfig())[0]
     split = make_split(series, SplitConfig(), get_dataset("wiki-r"))
     chosen = tuple(t for t in tables.TABLES if t.key in ("lags", "depth"))
     fits = tables.plan(series, False, chosen, {"test": {"train": split.train, "test": split.test}})
-    train = dataclasses.replace(lecture.LECTURE_TRAINING, n_seeds=2)
+    train = dataclasses.replace(lecture.LECTURE_TRAINING, n_seeds=2, n_epochs=lecture.LECTURE_TRAINING.n_epochs // 2)
     results = run_experiments({"tables": tables.Tables(fits, train)})["tables"][0]
     loss = {(spec, n_lags): r["train"]["mean"] for (_, spec, n_lags, _), r in results.items()}
 

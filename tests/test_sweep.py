@@ -9,7 +9,7 @@ import pytest
 import viewcast as vc
 from viewcast.cli.main import main
 from viewcast.core.config import DataConfig, TrainConfig
-from viewcast.engine.parallel import Job, run_jobs
+from viewcast.engine.parallel import COST_PER_SECOND, Job, run_jobs
 from viewcast.lecture.sweep import SweepConfig, plan_groups, run_sweep
 
 
@@ -159,6 +159,19 @@ def test_jobs_in_workers_come_back_in_order_and_errors_come_through():
     assert run_jobs(jobs, workers=2) == [0, 1, 4, 9, 16]  # in the jobs' order, whichever finished first
     with pytest.raises(vc.DataError, match="no square for -1"):
         run_jobs([*jobs, Job(_square, (-1,), cost=1, n_epochs=1)], workers=2)
+
+
+def _pid(x, on_epoch):
+    on_epoch(1)
+    return os.getpid()
+
+
+@pytest.mark.skipif(os.cpu_count() < 2, reason="one core: workers never pay")
+def test_by_default_workers_start_only_when_the_work_pays_for_them():
+    small = [Job(_pid, (x,), cost=COST_PER_SECOND, n_epochs=1) for x in range(4)]  # 4 s of work: here
+    assert set(run_jobs(small, workers=None)) == {os.getpid()}
+    large = [Job(_pid, (x,), cost=60 * COST_PER_SECOND, n_epochs=1) for x in range(4)]  # said to be 4 min: workers
+    assert os.getpid() not in set(run_jobs(large, workers=None))
 
 
 def _die(x, on_epoch):

@@ -10,8 +10,9 @@ fed by every worker's epochs, the results in the order of the jobs, and a stop o
 every worker at once on the first error or Ctrl-C.
 
 Starting the workers costs time too (each imports PyTorch; about 5 s for two, measured by
-`benchmarks/pool_start.py`): asked for "as many as pays" (`workers=None`, the commands'
-default), work that one core does in less than that start-up's worth runs in this process.
+`benchmarks/pool_start.py`): asked for "as many as pay" (`workers=None`, the default of
+`lecture`, `forecast`, `backtest` and `optimizers`), work that one core does in less than
+about twice that start-up runs in this process.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 import itertools
 import json
+import multiprocessing
 import os
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 import viewcast as vc
 from viewcast.cli.main import main
 from viewcast.core.config import DataConfig, TrainConfig
-from viewcast.engine.parallel import COST_PER_SECOND, Job, run_jobs
+from viewcast.engine.parallel import COST_PER_SECOND, Job, keep_workers, run_jobs
 from viewcast.lecture.sweep import SweepConfig, plan_groups, run_sweep
 
 
@@ -172,6 +173,18 @@ def test_by_default_workers_start_only_when_the_work_pays_for_them():
     assert set(run_jobs(small, workers=None)) == {os.getpid()}
     large = [Job(_pid, (x,), cost=60 * COST_PER_SECOND, n_epochs=1) for x in range(4)]  # said to be 4 min: workers
     assert os.getpid() not in set(run_jobs(large, workers=None))
+
+
+def test_kept_workers_serve_every_batch_and_end_with_it():
+    large = [Job(_pid, (x,), cost=60 * COST_PER_SECOND, n_epochs=1) for x in range(4)]
+    with keep_workers():
+        first = set(run_jobs(large, workers=None))
+        small = set(run_jobs(large[:2], workers=None))  # started already: these run there too
+        with pytest.raises(vc.DataError):
+            run_jobs([Job(_square, (-1,), cost=60 * COST_PER_SECOND, n_epochs=1)] * 2, workers=2)
+        after_error = set(run_jobs(large, workers=None))
+    assert os.getpid() not in first | small | after_error and small <= first and not after_error & first
+    assert len(multiprocessing.active_children()) == 0
 
 
 def _die(x, on_epoch):

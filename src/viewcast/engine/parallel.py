@@ -17,6 +17,7 @@ about twice that start-up runs in this process.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -98,6 +99,8 @@ def run_jobs(jobs: list[Job], workers: int | None = 1, progress: bool = False, d
     Worker processes start by importing the main module again (Python's `spawn`), so a
     script that asks for workers must make its calls under `if __name__ == "__main__":`.
     """
+    if workers is None and _kept and len(jobs) > 1:  # started already: no start to pay for
+        workers = _kept["workers"]
     workers = usable_workers(workers, len(jobs), cost=sum(job.cost for job in jobs))
     bar_format = "{desc} {percentage:3.0f}%|{bar}| {elapsed} elapsed, {remaining} left {postfix}"
     with tqdm(total=sum(job.cost for job in jobs), desc=desc, bar_format=bar_format,
@@ -119,30 +122,83 @@ def _run_here(job: Job, bar) -> object:
 
 
 def _run_in_workers(jobs: list[Job], workers: int, bar) -> list:
-    context = multiprocessing.get_context("spawn")  # fork is unsafe once PyTorch's threads have started
-    epochs_done = context.RawArray("i", len(jobs))  # per job, written only by the worker running it
+    if _kept is not None and len(jobs) <= KEPT_SLOTS:  # within `keep_workers`: start them once, keep them
+        if _kept.get("workers", 0) < workers:  # none yet, or fewer than asked for now
+            _end_kept()
+            _kept.update(workers=workers, epochs_done=_context().RawArray("i", KEPT_SLOTS))
+            _kept["pool"] = _new_pool(workers, _kept["epochs_done"])
+        try:
+            return _run_on(_kept["pool"], jobs, _kept["epochs_done"], bar)
+        except BaseException:
+            _kept.clear()  # stopped by `_run_on`: the next batch starts new ones
+            raise
+    epochs_done = _context().RawArray("i", len(jobs))  # per job, written only by the worker running it
+    with _new_pool(workers, epochs_done) as pool:
+        return _run_on(pool, jobs, epochs_done, bar)
+
+
+def _context():
+    return multiprocessing.get_context("spawn")  # fork is unsafe once PyTorch's threads have started
+
+
+def _new_pool(workers: int, epochs_done) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker, initargs=(epochs_done, os.getpid()))
+
+
+def _run_on(pool: ProcessPoolExecutor, jobs: list[Job], epochs_done, bar) -> list:
+    """The jobs on `pool`, the largest first; each job's epochs in `epochs_done` at its index."""
+    epochs_done[: len(jobs)] = [0] * len(jobs)  # (a kept pool's, from its last batch)
     shown = [0] * len(jobs)
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i].cost)  # the largest first
     results: list = [None] * len(jobs)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(epochs_done, os.getpid())) as pool:
-        futures = {pool.submit(_work, i, jobs[i].function, jobs[i].args): i for i in order}
-        try:
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-                _show_progress(epochs_done, shown, jobs, bar)
-                for future in done:
-                    results[futures[future]] = pickle.loads(future.result())  # raises the job's error, if any
-        except BrokenProcessPool:
-            _stop(pool)
-            raise WorkerDied(
-                "a worker process stopped unexpectedly (killed, or out of memory?); "
-                "nothing was saved: run again, with --workers 1 to train in one process"
-            ) from None
-        except BaseException:  # a job's error, or Ctrl-C: stop every worker at once
-            _stop(pool)
-            raise
+    futures = {pool.submit(_work, i, jobs[i].function, jobs[i].args): i for i in order}
+    try:
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            _show_progress(epochs_done, shown, jobs, bar)
+            for future in done:
+                results[futures[future]] = pickle.loads(future.result())  # raises the job's error, if any
+    except BrokenProcessPool:
+        _stop(pool)
+        raise WorkerDied(
+            "a worker process stopped unexpectedly (killed, or out of memory?); "
+            "nothing was saved: run again, with --workers 1 to train in one process"
+        ) from None
+    except BaseException:  # a job's error, or Ctrl-C: stop every worker at once
+        _stop(pool)
+        raise
     return results
+
+
+KEPT_SLOTS = 4096  # the most jobs of one batch on kept workers (a larger batch gets workers of its own)
+_kept: dict | None = None  # within `keep_workers`: {"workers": n, "epochs_done": ..., "pool": ...} once started
+
+
+@contextlib.contextmanager
+def keep_workers():
+    """Within it, the worker processes that `run_jobs` starts stay up for its next batches, and
+    end with it: a command that trains in several batches (`forecast`: validation, then the
+    calendar's and the direct variants, the training windows, the pick) starts them once, not
+    once a batch (~5 s each). Batches that do not pay for starting them still run here until
+    one does; once started, they serve every batch of two jobs or more."""
+    global _kept
+    if _kept is not None:  # already within one
+        yield
+        return
+    _kept = {}
+    try:
+        yield
+    finally:
+        _end_kept()
+        _kept = None
+
+
+def _end_kept() -> None:
+    if _kept and _kept.get("pool") is not None:
+        _kept.pop("pool").shutdown(wait=True)
+    if _kept:
+        _kept.clear()
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

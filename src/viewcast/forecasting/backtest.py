@@ -30,6 +30,7 @@ from ..core.baselines import Naive, naive_mae
 from ..core.data import Dataset, describe
 from ..core.features import Period, fill_from_past, holdout_days
 from ..core.metrics import evaluate
+from ..engine.parallel import keep_workers
 from ..errors import ConfigError, DataError
 from . import classical
 from .candidates import BASELINE_CANDIDATES, Classical, fit_candidates, how_it_forecasts, observed_days
@@ -73,6 +74,11 @@ def backtest_periods(series: pd.Series, start: str | None = None, end: str | Non
 def run_backtest(series: pd.Series, config: ForecastConfig, history: Period, test: Period, source: str = "",
                  with_classical: bool = True, progress: bool = False) -> BacktestRun:
     """Choose and fit on `history`, then forecast every day of `test` 1..`config.days` days ahead."""
+    with keep_workers():  # one start of the worker processes for every batch of training
+        return _run_backtest(series, config, history, test, source, with_classical, progress)
+
+
+def _run_backtest(series, config, history, test, source, with_classical, progress) -> BacktestRun:
     started = time.perf_counter()
     days = observed_days(series, test)
     if len(days) == 0:  # before any training

@@ -37,6 +37,7 @@ import pandas as pd
 from ..core.data import describe
 from ..core.features import Period, fill_from_past
 from ..core.units import amount
+from ..engine.parallel import keep_workers
 from ..errors import ConfigError
 from .candidates import fitted_predictor, how_it_forecasts
 from .intervals import WINDOW, Offsets, adaptive
@@ -69,6 +70,11 @@ def run_forecast(series: pd.Series, config: ForecastConfig, source: str = "", pr
     it still serve as inputs of the first windows) to `end` (default: the last day); the
     forecast starts the day after `end`, and the data after it are only shown beside it.
     """
+    with keep_workers():  # one start of the worker processes for every batch of training
+        return _run_forecast(series, config, source, progress, train_start, end)
+
+
+def _run_forecast(series, config, source, progress, train_start, end) -> ForecastRun:
     started = time.perf_counter()
     later = series[series.index > end] if end is not None else series.iloc[:0]
     history = history_period(series, train_start, end)

@@ -3,7 +3,7 @@
 #   make demo   the main job: the lecture's experiments on the bundled wiki-r
 #               series (writes runs/lecture/, replacing the previous one)
 #               (.venv has the classical extra, statsforecast, so backtest and its
-#               tests compare with AutoETS and AutoARIMA)
+#               tests compare with AutoETS and AutoARIMA, and the dask extra, for --engine dask)
 #   make test   ruff, then the test suite with the doctests, one pytest worker per core (and Debian's chromium for the report's browser test,
 #               installed with apt-get where it can be; scripts/install-chromium)
 #   make bench  the speed benchmark (adds scikit-learn to .venv, to compare with it)
@@ -18,7 +18,7 @@ BIN := $(VENV)/bin
 $(VENV)/installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,classical]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,classical,dask]'
 	touch $@
 
 demo: $(VENV)/installed
@@ -30,7 +30,7 @@ test: $(VENV)/installed
 	$(BIN)/python -m pytest -n auto --dist loadscope
 
 $(VENV)/bench: $(VENV)/installed
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,classical,bench]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,classical,dask,bench]'
 	touch $@
 
 bench: $(VENV)/bench

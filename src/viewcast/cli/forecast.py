@@ -7,24 +7,28 @@ import dataclasses
 
 import click
 
+from ..core.config import DataConfig
 from ..core.data import load_series
 from ..core.inputs import INPUT_NAMES
+from ..core.long import load_long
 from ..engine.folders import check_out_dir
 from ..forecasting.backtest import backtest_periods, run_backtest
 from ..forecasting.forecast import FORECAST_TRAINING, ForecastConfig, run_forecast
-from ..reporting import forecast_text
-from ..reporting.outputs import BACKTEST_FOLDER, FORECAST_FOLDER, save_backtest, save_forecast
+from ..forecasting.many import run_many
+from ..reporting import forecast_text, many_text
+from ..reporting.outputs import BACKTEST_FOLDER, FORECAST_FOLDER, MANY_FOLDERS, save_backtest, save_forecast, save_many
 from .options import (
     apply_options,
+    by_option,
     data_config,
     out_option,
+    parallel_options,
     parse_day,
     parse_list,
     quiet_option,
     source_name,
     source_options,
     stamped,
-    workers_option,
 )
 
 DEFAULT = ForecastConfig()
@@ -34,6 +38,7 @@ def choice_options(command):
     """What `forecast` and `backtest` choose from, and how the candidates are trained."""
     options = [
         source_options,
+        by_option,
         click.option("--models", default=",".join(DEFAULT.models), show_default=True, help="Model specs to choose from, comma-separated."),
         click.option("--lags", default=",".join(map(str, DEFAULT.lags)), show_default=True, help="Past days as inputs, comma-separated."),
         click.option("--inputs", default=",".join(DEFAULT.inputs), show_default=True,
@@ -63,7 +68,7 @@ def choice_options(command):
                      help="Validate on the last N years of the history, each trained on the years before it, and "
                           "choose by the mean MAE over them."),
         click.option("--train-start", help="First day trained on, YYYY-MM-DD (the days before it are only inputs of the first windows)."),
-        workers_option,
+        parallel_options,
         click.option("--force", is_flag=True, help="Replace the --out folder if it exists (only a folder of the same kind)."),
         quiet_option,
     ]
@@ -85,12 +90,14 @@ def _forecast_config(days: int, models, lags, inputs, seeds, epochs, windows, wo
 @click.option("--end", help="Forecast from the day after this one, YYYY-MM-DD; later data are only shown beside the forecast "
                             "(default: the last day of the data).")
 @out_option("Folder for forecast.csv, the plot and the summary (default: runs/forecast-<data>-<time>).")
-def forecast_command(dataset, path, date_col, value_col, date_format, series_id, train_start, force, quiet, days, end, out,
+def forecast_command(dataset, path, date_col, value_col, date_format, series_id, by, train_start, force, quiet, days, end, out,
                      **choice):
     """Forecast the next days: choose a model by validation, retrain it on all the data."""
     config = _forecast_config(days, **choice)
     data = data_config(dataset, path, date_col, value_col, date_format, series_id)
     first, last = (parse_day(value, option) if value else None for value, option in ((train_start, "--train-start"), (end, "--end")))
+    if by is not None:
+        return _many("forecast", data, by, config, {"train_start": first, "end": last}, out, force, quiet)
     series, _ = load_series(data)
     out = out or stamped(f"forecast-{source_name(data)}")
     check_out_dir(out, force, FORECAST_FOLDER)
@@ -109,15 +116,18 @@ def forecast_command(dataset, path, date_col, value_col, date_format, series_id,
 @click.option("--classical/--no-classical", default=True, show_default=True,
               help="Compare with statsforecast's AutoETS, AutoARIMA, AutoTheta and MSTL when installed.")
 @out_option("Folder for the scores, the forecasts and the summary (default: runs/backtest-<data>-<time>).")
-def backtest_command(dataset, path, date_col, value_col, date_format, series_id, train_start, force, quiet, start, end, horizon,
-                     classical, out, **choice):
+def backtest_command(dataset, path, date_col, value_col, date_format, series_id, by, train_start, force, quiet, start, end,
+                     horizon, classical, out, **choice):
     """Score the whole forecast procedure on days it never trained on, against the baselines."""
     config = _forecast_config(horizon, **choice)
     data = data_config(dataset, path, date_col, value_col, date_format, series_id)
-    series, bundled = load_series(data)
     for value, option in ((start, "--start"), (end, "--end"), (train_start, "--train-start")):
         if value is not None:
             parse_day(value, option)
+    if by is not None:
+        options = {"start": start, "end": end, "train_start": train_start, "classical": classical}
+        return _many("backtest", data, by, config, options, out, force, quiet)
+    series, bundled = load_series(data)
     history, test = backtest_periods(series, start, end, train_start, bundled)
     out = out or stamped(f"backtest-{source_name(data)}")
     check_out_dir(out, force, BACKTEST_FOLDER)
@@ -126,3 +136,21 @@ def backtest_command(dataset, path, date_col, value_col, date_format, series_id,
     save_backtest(run, out, force)
     saved = "backtest.csv, predictions.csv, backtest.png and summary.txt"
     click.echo(f"\nwall time {run.summary['wall_time_s']:.0f} s; saved {saved} in {out}/")
+
+
+def _many(kind: str, data: DataConfig, by: str, config: ForecastConfig, options: dict, out, force: bool, quiet: bool) -> int:
+    """`forecast --by` and `backtest --by`: every series of a long file, one table out."""
+    if data.series is not None:
+        raise click.UsageError("give --by (every series) or --series (one of them), not both")
+    collection = load_long(data, by)
+    out = out or stamped(f"{kind}-{source_name(data)}-by-{by}")
+    check_out_dir(out, force, MANY_FOLDERS[kind])
+    run = run_many(collection, kind, config, options, progress=not quiet)
+    click.echo(many_text.many_report(run))
+    save_many(run, out, force)
+    table = MANY_FOLDERS[kind].required[0]
+    click.echo(f"\nwall time {run.summary['wall_time_s']:.0f} s; saved {table}, series.csv and summary.txt in {out}/")
+    if run.interrupted:
+        click.echo(f"viewcast: interrupted; the {len(run.series)} series done are saved in {out}/", err=True)
+        return 130
+    return 0

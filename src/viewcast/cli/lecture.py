@@ -28,6 +28,7 @@ from .options import (
     force_option,
     json_out_options,
     out_option,
+    parallel_options,
     parse_list,
     period_options,
     quiet_option,
@@ -35,7 +36,6 @@ from .options import (
     source_name,
     source_options,
     stamped,
-    workers_option,
 )
 from .output import check_json_out, write_json_out
 
@@ -53,7 +53,7 @@ from .output import check_json_out, write_json_out
 @click.option("--quick", is_flag=True, help="Fewer epochs and seeds, the same tables: the whole run in seconds.")
 @click.option("--tables", default=",".join(TABLE_KEYS), show_default=True, help="Which tables to run, comma-separated.")
 @device_option
-@workers_option
+@parallel_options
 @period_options
 @out_option("Folder for the results, the tables and report.html (default: runs/lecture-<data>-<time>).")
 @force_option("a lecture folder")
@@ -95,7 +95,7 @@ def lecture_command(dataset, path, date_col, value_col, date_format, series_id, 
 @click.option("--train-start", help="First training day, YYYY-MM-DD (default: the dataset's).")
 @click.option("--train-end", help="Last training day; its last year is held out for validation.")
 @click.option("--folds", type=int, help="Cross-validation: N expanding-origin folds of a year each, instead of one hold-out (default: 1).")
-@workers_option
+@parallel_options
 @out_option("Folder for results.csv and results.json (default: runs/sweep-<data>-<time>).")
 @force_option("a sweep folder")
 @quiet_option
@@ -135,7 +135,7 @@ def sweep_command(config_file, dataset, path, date_col, value_col, date_format, 
               + ", ".join(f"{name} {lr:g}" for name, lr in NETWORK_LRS.items()) + ").")
 @click.option("--seed", type=int, default=0, show_default=True, help="The seed of the initial weights and the shuffles, shared by all.")
 @device_option
-@workers_option
+@parallel_options
 @period_options
 @out_option("Folder for the chart, the table and the results (default: runs/optimizers-<data>-<time>).")
 @force_option("an optimizers folder")

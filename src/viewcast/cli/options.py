@@ -1,7 +1,7 @@
 """Every option that more than one command takes, defined once, and the small parsers they need.
 
 A command lists what it takes with decorators: `@source_options` (a bundled dataset or a CSV),
-`@period_options`, `@workers_option`, `@quiet_option`, `@force_option("a lecture folder")`...
+`@period_options`, `@parallel_options`, `@quiet_option`, `@force_option("a lecture folder")`...
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from tabulate import tabulate
 
 from ..core.config import DataConfig
 from ..core.data import series_table
+from ..engine.parallel import ENGINES, use_engine
 from ..errors import ConfigError
 
 
@@ -64,11 +65,32 @@ def period_options(command):
     return apply_options(options, command)
 
 
-workers_option = click.option(
-    "--workers", type=click.IntRange(min=1),
-    help="Processes that train side by side, one thread each (default: one per core, when the work pays for "
-         "starting them, ~5 s; 1 trains in this process).",
-)
+def parallel_options(command):
+    """--workers, --engine and --scheduler: how many processes, and where the command's parallel work
+    runs (`engine.parallel.use_engine`). The command runs inside that choice; a local Dask cluster
+    has --workers processes."""
+
+    @functools.wraps(command)
+    def run(*args, engine, scheduler, **kwargs):
+        with use_engine(engine, scheduler, kwargs.get("workers")):
+            return command(*args, **kwargs)
+
+    options = [
+        click.option("--workers", type=click.IntRange(min=1),
+                     help="Processes that train side by side, one thread each (default: one per core, when the work pays "
+                          "for starting them, ~5 s; 1 trains in this process)."),
+        click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
+                     help="Where parallel work runs: this machine's cores, or a Dask cluster (a local one of --workers "
+                          "processes, unless --scheduler names one; needs pip install 'viewcast[dask]')."),
+        click.option("--scheduler", metavar="tcp://HOST:PORT", help="The Dask scheduler to run on (implies --engine dask)."),
+    ]
+    return apply_options(options, run)
+
+
+by_option = click.option(
+    "--by", metavar="COLUMN",
+    help="Many series in one long --data file: the column naming each one (unique_id, or Content in a Studio Chart data "
+         "export); every series is done with the same settings, in parallel.")
 seed_option = click.option("--seed", type=int, default=0, show_default=True, help="The first seed.")
 device_option = click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
 quiet_option = click.option("--quiet", is_flag=True, help="No progress bar.")

@@ -341,25 +341,25 @@ def _check_unique(dates: pd.DatetimeIndex, lines, label) -> None:
         raise DataError(f"{label}: {first.date()} appears more than once (lines {where}); keep one row a day")
 
 
-def _drop_empty(series: pd.Series, label: str) -> pd.Series:
+def _drop_empty(series: pd.Series, label: str, note=log.info) -> pd.Series:
     """Empty cells are missing days: left out of the index, never read as zeros."""
     empty = int(series.isna().sum())
     if empty:
-        log.info("%s: %s, read as missing days (never as zeros)", label, _count(empty, "empty cell"))
+        note("%s: %s, read as missing days (never as zeros)", label, _count(empty, "empty cell"))
         series = series.dropna()
     if series.empty:
         raise DataError(f"{label}: every value is empty")
     return series
 
 
-def _drop_leading_zeros(series: pd.Series, label: str) -> pd.Series:
+def _drop_leading_zeros(series: pd.Series, label: str, note=log.info) -> pd.Series:
     """The series from its first nonzero day: an export padded with zeros back to 2007 says nothing before it."""
     nonzero = np.flatnonzero(series.to_numpy() > 0)
     if len(nonzero) == 0:
         raise DataError(f"{label}: every value is 0; there is nothing to learn from")
     if nonzero[0] > 0:
         first = series.index[nonzero[0]]
-        log.info("%s: left out %s of 0 before the first nonzero day (%s)", label, _count(int(nonzero[0]), "day"), first.date())
+        note("%s: left out %s of 0 before the first nonzero day (%s)", label, _count(int(nonzero[0]), "day"), first.date())
         series = series.iloc[nonzero[0]:]
     return series
 

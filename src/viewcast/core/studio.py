@@ -179,7 +179,7 @@ def long_series(frame, dates, values, columns, wanted: str | None, label: str):
         raise DataError(f"{label}: {day} appears more than once for {cut(str(key))!r}; keep one row a day")
     series = pd.Series(rows["value"].to_numpy(), index=pd.DatetimeIndex(rows["date"], name="date"), name=columns.value)
     log.info("%s: %s of %r", label, columns.value, key)
-    published = _published(frame, keys, key, columns)
+    published = None if columns.publish is None else published_day(frame.loc[(keys == key).to_numpy(), columns.publish])
     if published is not None and (series.index < published).any():
         log.info("%s: %r was published on %s; the days before it are left out", label, key, published.date())
         series = series[series.index >= published]
@@ -204,11 +204,10 @@ def _match(frame, keys, columns, wanted: str, label: str) -> str:
                     "--series list lists them with their totals")
 
 
-def _published(frame, keys, key, columns):
-    """The publish day of video `key` ('Mar 14, 2022' in English exports), or None when not written or not read."""
-    if columns.publish is None:
-        return None
-    cells = frame.loc[(keys == key).to_numpy(), columns.publish].str.strip()
+def published_day(cells: pd.Series):
+    """A video's publish day from its rows' publish-time cells ('Mar 14, 2022' in English exports),
+    or None when not written or not read."""
+    cells = cells.str.strip()
     cells = cells[cells != ""]
     if cells.empty:
         return None

@@ -63,6 +63,21 @@ def threads_for(multiply_adds_per_update: float) -> int:
 
 
 @contextlib.contextmanager
+def one_thread():
+    """Inside the block, training uses one thread, whatever `limit_threads` said before: a task
+    that must give the same numbers in any process (`parallel.map_unordered`'s) runs the same
+    sums in the same order on one thread everywhere."""
+    global _max_threads
+    before = _max_threads
+    _max_threads = 1
+    try:
+        with using_threads(1):
+            yield
+    finally:
+        _max_threads = before
+
+
+@contextlib.contextmanager
 def using_threads(n: int):
     """PyTorch's intra-op threads set to `n` inside the block, and set back after it."""
     before = torch.get_num_threads()

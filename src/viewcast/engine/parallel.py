@@ -9,6 +9,10 @@ jobs first (so no core waits alone at the end), one progress bar over all of the
 fed by every worker's epochs, the results in the order of the jobs, and a stop of
 every worker at once on the first error or Ctrl-C.
 
+The same work runs on a Dask cluster instead (`use_engine("dask")`, or a scheduler's address):
+`run_jobs` and `map_unordered` send it there, through `cluster.py`, and everything else is the
+same. The choice is made in this one place, for every command that trains in parallel.
+
 Starting the workers costs time too (each imports PyTorch; about 5 s for two, measured by
 `benchmarks/pool_start.py`): asked for "as many as pay" (`workers=None`, the default of
 `lecture`, `forecast`, `backtest` and `optimizers`), work that one core does in less than
@@ -18,6 +22,7 @@ about twice that start-up runs in this process.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import os
 import pickle
@@ -26,15 +31,17 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from tqdm.auto import tqdm
 
-from ..errors import WorkerDied
+from ..errors import ConfigError, WorkerDied
 from . import cpu
+
+ENGINES = ("local", "dask")
 
 COST_PER_SECOND = 4000  # a job's cost units in a second of one core (`core.optimize.training_cost`'s; 2.3-2.6e-4 s a unit here)
 POOL_START_SECONDS = 5.0  # starting two workers, and stopping them (`benchmarks/pool_start.py`: 4.7-5.7 s here)
@@ -101,13 +108,114 @@ def run_jobs(jobs: list[Job], workers: int | None = 1, progress: bool = False, d
     """
     if workers is None and _kept and len(jobs) > 1:  # started already: no start to pay for
         workers = _kept["workers"]
-    workers = usable_workers(workers, len(jobs), cost=sum(job.cost for job in jobs))
+    if _cluster is None:
+        workers = usable_workers(workers, len(jobs), cost=sum(job.cost for job in jobs))
     bar_format = "{desc} {percentage:3.0f}%|{bar}| {elapsed} elapsed, {remaining} left {postfix}"
     with tqdm(total=sum(job.cost for job in jobs), desc=desc, bar_format=bar_format,
               disable=None if progress else True) as bar:
+        if _cluster is not None:
+            return _run_on_cluster(jobs, bar)
         if workers == 1:
             return [_run_here(job, bar) for job in jobs]
         return _run_in_workers(jobs, workers, bar)
+
+
+# -- the engine: this machine's processes, or a Dask cluster -------------------------------
+
+_cluster = None  # within `use_engine` on Dask: a `cluster.Cluster`
+
+
+@contextlib.contextmanager
+def use_engine(engine: str = "local", scheduler: str | None = None, workers: int | None = None):
+    """Within it, `run_jobs` and `map_unordered` run on `engine`: "local", this machine's worker
+    processes; "dask", a Dask distributed cluster: the scheduler at `scheduler`
+    ("tcp://HOST:PORT"), else a local cluster of `workers` processes (default: one per core),
+    started here and stopped at the end. A `scheduler` means Dask.
+
+    >>> with use_engine("local"):
+    ...     sorted(map_unordered(abs, [-2, 1], workers=1))
+    [(0, 2), (1, 1)]
+    """
+    if engine not in ENGINES:
+        raise ConfigError(f"--engine must be one of {', '.join(ENGINES)}; got {engine!r}")
+    if engine == "local" and scheduler is None:
+        yield
+        return
+    global _cluster
+    if _cluster is not None:  # already on one
+        yield
+        return
+    from . import cluster  # (Dask is an optional extra: imported only when asked for)
+
+    with cluster.Cluster(scheduler, workers or cpu.n_cores()) as found:
+        _cluster = found
+        try:
+            yield
+        finally:
+            _cluster = None
+
+
+def engine_summary() -> str:
+    """Where parallel work runs now, in words."""
+    return _cluster.describe() if _cluster is not None else f"this machine ({cpu.n_cores()} cores)"
+
+
+def map_unordered(function: Callable, items: list, workers: int | None = None) -> Iterator[tuple[int, object]]:
+    """`function(item)` for every item, yielded as `(index, result)` in the order they finish:
+    on the Dask cluster of `use_engine`, else in `workers` processes of this machine (None: one
+    per core), else here. `function` is a module-level function of plain inputs, so it runs
+    the same anywhere. A few items per worker are in flight at a time: memory stays flat in
+    the number of items. Closing the iterator early (an error, Ctrl-C) stops the work not done.
+    """
+    if _cluster is not None:
+        yield from _cluster.map_unordered(function, items)
+        return
+    workers = usable_workers(cpu.n_cores() if workers is None else workers, len(items))
+    if workers == 1:
+        for i, item in enumerate(items):
+            yield i, function(item)
+        return
+    pool = _new_pool(workers, _context().RawArray("i", 1))
+    try:
+        yield from _stream(pool, function, items, 2 * workers)
+    except BrokenProcessPool:
+        _stop(pool)
+        raise WorkerDied("a worker process stopped unexpectedly (killed, or out of memory?); run again, "
+                         "with --workers 1 to work in one process") from None
+    except BaseException:  # an error, Ctrl-C, or the caller closing the iterator
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stream(pool: ProcessPoolExecutor, function: Callable, items: list, in_flight: int) -> Iterator[tuple[int, object]]:
+    waiting = iter(enumerate(items))
+    pending: dict = {}
+    while True:
+        for i, item in itertools.islice(waiting, in_flight - len(pending)):
+            pending[pool.submit(function, item)] = i
+        if not pending:
+            return
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield pending.pop(future), future.result()
+
+
+def _run_on_cluster(jobs: list[Job], bar) -> list:
+    """The jobs on the Dask cluster, the largest first; the bar moves as each one ends."""
+    order = sorted(range(len(jobs)), key=lambda i: -jobs[i].cost)
+    results: list = [None] * len(jobs)
+    for position, result in _cluster.map_unordered(run_job, [jobs[i] for i in order]):
+        results[order[position]] = result
+        bar.set_postfix_str(jobs[order[position]].label, refresh=False)
+        bar.update(jobs[order[position]].cost)
+    return results
+
+
+def run_job(job: Job) -> object:
+    """One job on one thread, its epochs untold (a cluster's worker: the bar moves per job)."""
+    with cpu.one_thread():
+        return job.function(*job.args, on_epoch=lambda epoch: None)
 
 
 def _main_is_importable() -> bool:

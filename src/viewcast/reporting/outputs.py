@@ -14,9 +14,10 @@ from ..core.units import Units
 from ..engine.folders import FolderKind, write_folder
 from ..forecasting.backtest import BacktestRun
 from ..forecasting.forecast import ForecastRun
+from ..forecasting.many import ManyRun
 from ..forecasting.validation import validation_frame
 from ..lecture.optimizers import table as optimizers_table
-from . import forecast_text, plots
+from . import forecast_text, many_text, plots
 from .guide_sections import optimizer_figures
 
 OPTIMIZERS_FOLDER = FolderKind(
@@ -91,3 +92,24 @@ def save_backtest(run: BacktestRun, out, force: bool = False):
             json.dumps(run.summary | {"scores": run.scores, "validation": run.selection.table}, indent=2) + "\n"),
     }
     return write_folder(out, writers, BACKTEST_FOLDER, force)
+
+
+MANY_FOLDERS = {
+    kind: FolderKind(f"viewcast many-series {kind} folder", (table, "series.csv", "summary.txt", "summary.json"),
+                     (table, "series.csv", "summary.json"))
+    for kind, table in (("forecast", "forecasts.csv"), ("backtest", "scores.csv"))
+}
+
+
+def save_many(run: ManyRun, out, force: bool = False):
+    """Write a many-series folder: forecasts.csv (series, date, forecast, low, high) or scores.csv
+    (series, method, horizon, MAE...), series.csv (each series' status, pick, time and error),
+    summary.txt (what was printed) and summary.json."""
+    table = MANY_FOLDERS[run.kind].required[0]
+    writers = {
+        table: lambda path: run.table.round(4).to_csv(path, index=False),
+        "series.csv": lambda path: run.series.to_csv(path, index=False),
+        "summary.txt": lambda path: path.write_text(many_text.many_report(run) + "\n"),
+        "summary.json": lambda path: path.write_text(json.dumps(run.summary | {"interrupted": run.interrupted}, indent=2) + "\n"),
+    }
+    return write_folder(out, writers, MANY_FOLDERS[run.kind], force)

@@ -6,7 +6,8 @@
 #               tests compare with AutoETS and AutoARIMA, and the dask extra, for --engine dask)
 #   make test   ruff, then the test suite with the doctests, one pytest worker per core (and Debian's chromium for the report's browser test,
 #               installed with apt-get where it can be; scripts/install-chromium)
-#   make bench  the speed benchmark (adds scikit-learn to .venv, to compare with it)
+#   make bench  the speed benchmarks: training (adds scikit-learn to .venv, to compare with it), and
+#               many series at once on one core, every core and a local Dask cluster
 #   make fuzz   the property-based tests of the file parsers with 10,000 generated inputs each
 #               (make test runs 60 of each)
 PYTHON ?= python3
@@ -35,6 +36,7 @@ $(VENV)/bench: $(VENV)/installed
 
 bench: $(VENV)/bench
 	$(BIN)/python benchmarks/speed.py
+	$(BIN)/python benchmarks/many_series.py
 
 fuzz: $(VENV)/installed
 	HYPOTHESIS_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_parsers_properties.py -p no:cacheprovider --hypothesis-show-statistics

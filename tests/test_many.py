@@ -14,8 +14,10 @@ from viewcast.core.config import DataConfig, TrainConfig
 from viewcast.core.long import load_long, to_long
 from viewcast.engine.parallel import use_engine
 from viewcast.forecasting import many
-from viewcast.forecasting.forecast import FORECAST_TRAINING, ForecastConfig
+from viewcast.forecasting.forecast import FORECAST_TRAINING, ForecastConfig, run_forecast
 from viewcast.forecasting.many import run_many
+from viewcast.forecasting.pooled import global_candidates, last_training_days
+from viewcast.forecasting.rolling import windows_at
 from viewcast.lecture.sweep import SweepConfig, run_sweep
 
 FAST = ForecastConfig(models=("linear",), lags=(7,), inputs=("level",), train=dataclasses.replace(FORECAST_TRAINING, n_epochs=3, n_seeds=1),
@@ -128,6 +130,7 @@ def test_forecast_and_backtest_by_a_column_through_the_cli(tmp_path, capsys):
     (["--by", "nope"], "no column 'nope' for --by (columns: unique_id, ds, y)"),
     (["--by", "ds"], "--by 'ds' is the date column"),
     (["--by", "unique_id", "--series", "channel-0"], "give --by (every series) or --series (one of them), not both"),
+    (["--global-model", "linear"], "--global-model trains one network on many series: give them with --by"),
 ])
 def test_a_bad_by_gets_one_line_and_writes_nothing(tmp_path, capsys, args, message):
     path = long_csv(tmp_path, channels(1, days=30))
@@ -137,11 +140,34 @@ def test_a_bad_by_gets_one_line_and_writes_nothing(tmp_path, capsys, args, messa
     assert message in err and len(err.strip().splitlines()) == 1 and not out.exists()
 
 
+def test_the_global_network_learns_only_from_days_up_to_each_last_training_day():
+    """Poison every series after the first one's last training day: the network it validates is unchanged."""
+    config = dataclasses.replace(FAST, global_model="linear")
+    clean = channels(3)
+    first_end = last_training_days(clean["channel-0"], "forecast", config, {})[0]
+    poisoned = {name: s.where(s.index <= first_end, s * 100) for name, s in clean.items()}
+    networks = [global_candidates(every, "forecast", config, {})["channel-0"].predictors[first_end] for every in (clean, poisoned)]
+    X = windows_at(clean["channel-0"], clean["channel-0"].index[100:110], 7)
+    days = clean["channel-0"].index[101:111]
+    np.testing.assert_array_equal(networks[0].predict_windows(X, days), networks[1].predict_windows(X, days))
+
+
+def test_the_global_network_is_validated_beside_each_series_own(tmp_path):
+    config = dataclasses.replace(FAST, global_model="linear")
+    every = channels(3)
+    pooled = global_candidates(every, "forecast", config, {})
+    assert set(pooled) == set(every) and "all 3 series" in pooled["channel-1"].label
+    run = run_forecast(every["channel-1"], config, extra=(pooled["channel-1"],))
+    rows = {row["label"]: row for row in run.selection.table}
+    assert rows[pooled["channel-1"].label]["strategy"] == "recursive, global"
+    assert np.isfinite(rows[pooled["channel-1"].label]["val_mae"])
+
+
 @pytest.mark.slow
 def test_dask_gives_the_same_results_as_this_machines_processes(tmp_path):
     """forecast, backtest and sweep on a local Dask cluster of two worker processes, and in two local workers."""
     read = collection(tmp_path, channels(3))
-    config = dataclasses.replace(FAST, workers=2)
+    config = dataclasses.replace(FAST, workers=2, global_model="linear")
     one = tmp_path / "one.csv"
     channels(1, days=730)["channel-0"].to_csv(one)
     sweep = SweepConfig(models=("linear", "relu:4"), lags=(7,), lrs=(0.01, 0.05), batch_sizes=(16,), workers=2,

@@ -67,6 +67,9 @@ def choice_options(command):
         click.option("--folds", type=click.IntRange(min=1), default=DEFAULT.folds, show_default=True,
                      help="Validate on the last N years of the history, each trained on the years before it, and "
                           "choose by the mean MAE over them."),
+        click.option("--global-model", default="", metavar="SPEC",
+                     help="With --by: one network of this spec (e.g. relu:100) trained on all the series together, "
+                          "scaled per series, is a candidate of each; validation chooses."),
         click.option("--train-start", help="First day trained on, YYYY-MM-DD (the days before it are only inputs of the first windows)."),
         parallel_options,
         click.option("--force", is_flag=True, help="Replace the --out folder if it exists (only a folder of the same kind)."),
@@ -96,7 +99,7 @@ def forecast_command(dataset, path, date_col, value_col, date_format, series_id,
     config = _forecast_config(days, **choice)
     data = data_config(dataset, path, date_col, value_col, date_format, series_id)
     first, last = (parse_day(value, option) if value else None for value, option in ((train_start, "--train-start"), (end, "--end")))
-    if by is not None:
+    if by is not None or config.global_model:
         return _many("forecast", data, by, config, {"train_start": first, "end": last}, out, force, quiet)
     series, _ = load_series(data)
     out = out or stamped(f"forecast-{source_name(data)}")
@@ -124,7 +127,7 @@ def backtest_command(dataset, path, date_col, value_col, date_format, series_id,
     for value, option in ((start, "--start"), (end, "--end"), (train_start, "--train-start")):
         if value is not None:
             parse_day(value, option)
-    if by is not None:
+    if by is not None or config.global_model:
         options = {"start": start, "end": end, "train_start": train_start, "classical": classical}
         return _many("backtest", data, by, config, options, out, force, quiet)
     series, bundled = load_series(data)
@@ -140,6 +143,8 @@ def backtest_command(dataset, path, date_col, value_col, date_format, series_id,
 
 def _many(kind: str, data: DataConfig, by: str, config: ForecastConfig, options: dict, out, force: bool, quiet: bool) -> int:
     """`forecast --by` and `backtest --by`: every series of a long file, one table out."""
+    if by is None:
+        raise click.UsageError("--global-model trains one network on many series: give them with --by")
     if data.series is not None:
         raise click.UsageError("give --by (every series) or --series (one of them), not both")
     collection = load_long(data, by)

@@ -19,8 +19,12 @@ import logging
 from collections.abc import Callable, Iterator
 
 from ..errors import ConfigError
+from . import cpu
 
 CONNECT_TIMEOUT = "10s"
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+"""A local cluster's workers do not sample their tasks' stacks every 10 ms (Dask's profiler, which
+costs training time); give a remote cluster's workers DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False."""
 
 
 class Cluster:
@@ -29,14 +33,16 @@ class Cluster:
 
     def __init__(self, scheduler: str | None, workers: int):
         try:
+            import dask
             from distributed import Client, LocalCluster
         except ImportError:
             raise ConfigError("--engine dask needs Dask: pip install 'viewcast[dask]'") from None
         self.local = None
         try:
             if scheduler is None:
-                self.local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                          dashboard_address=None, silence_logs=logging.ERROR)
+                with dask.config.set(WORKER_CONFIG):
+                    self.local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                              dashboard_address=None, silence_logs=logging.ERROR)
                 self.client = Client(self.local)
             else:
                 self.client = Client(scheduler, timeout=CONNECT_TIMEOUT)
@@ -74,7 +80,7 @@ class Cluster:
         index: dict[str, int] = {}
 
         def submit(i, item):
-            future = self.client.submit(function, item, pure=False)
+            future = self.client.submit(on_worker, function, item, pure=False)
             index[future.key] = i
             return future
 
@@ -91,3 +97,11 @@ class Cluster:
         except BaseException:  # an error, Ctrl-C, or the caller closing the iterator: cancel the rest
             self.client.cancel(list(queue.futures))
             raise
+
+
+def on_worker(function: Callable, item) -> object:
+    """`function(item)` on a Dask worker, set up as `parallel`'s own workers are: freed memory kept
+    for reuse (Dask's nanny starts its workers with glibc told to hand it back at once, which
+    page-faults training's large temporaries in again)."""
+    cpu.keep_freed_memory()
+    return function(item)

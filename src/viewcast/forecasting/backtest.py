@@ -72,19 +72,20 @@ def backtest_periods(series: pd.Series, start: str | None = None, end: str | Non
 
 
 def run_backtest(series: pd.Series, config: ForecastConfig, history: Period, test: Period, source: str = "",
-                 with_classical: bool = True, progress: bool = False) -> BacktestRun:
-    """Choose and fit on `history`, then forecast every day of `test` 1..`config.days` days ahead."""
+                 with_classical: bool = True, progress: bool = False, extra: tuple = ()) -> BacktestRun:
+    """Choose and fit on `history`, then forecast every day of `test` 1..`config.days` days ahead.
+    `extra`: candidates fitted already (`validation.select`)."""
     with keep_workers():  # one start of the worker processes for every batch of training
-        return _run_backtest(series, config, history, test, source, with_classical, progress)
+        return _run_backtest(series, config, history, test, source, with_classical, progress, extra)
 
 
-def _run_backtest(series, config, history, test, source, with_classical, progress) -> BacktestRun:
+def _run_backtest(series, config, history, test, source, with_classical, progress, extra) -> BacktestRun:
     started = time.perf_counter()
     days = observed_days(series, test)
     if len(days) == 0:  # before any training
         raise DataError(f"the test period {test} has no days with data; choose other --start / --end days")
     filled = fill_from_past(series)  # a missing test day is filled from the days before it
-    selection = select(series, filled, validation_folds(history, config.folds), config, progress)
+    selection = select(series, filled, validation_folds(history, config.folds), config, progress, extra)
     trained_on = selection.training_period(history)
     references = [Classical(name) for name in classical.METHODS] if with_classical and classical.available() else []
     pick, *fitted = fit_candidates([selection.picked, *references], series, filled, [trained_on] + [history] * len(references),

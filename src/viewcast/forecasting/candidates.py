@@ -7,6 +7,8 @@
                   combination, the lesson of the M4 competition)
     Classical     a statsforecast method, only ever a member of a combination (alone it is a
                   reference that viewcast is compared with, not one of its picks)
+    Pretrained    a network trained before the choice, on more than this series: the global
+                  network of `pooled.py`, one per last training day
 
 `fit_candidates` trains what each needs on its period: the networks of all of them and
 each classical method they hold in one parallel batch of jobs, each once.
@@ -14,7 +16,7 @@ each classical method they hold in one parallel batch of jobs, each once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -93,6 +95,25 @@ class Classical:
         return (self,)
 
 
+@dataclass(frozen=True)
+class Pretrained:
+    """A network fitted already, outside this series' choice (the global network of `pooled.py`):
+    `predictors[day]`, the one trained on the days up to `day`, for each training period that
+    the choice and the final fit use (each ends on one of those days)."""
+
+    label: str
+    n_lags: int
+    predictors: dict = field(compare=False, repr=False)
+    is_baseline = False
+
+    def leaves(self) -> tuple:
+        return (self,)
+
+    def row(self) -> dict:
+        return {"model": "global", "n_lags": self.n_lags, "inputs": "", "weekday": None, "calendar": "",
+                "strategy": "recursive, global", "members": ""}
+
+
 CLASSICAL_MEMBERS = (Classical("AutoARIMA"), Classical("AutoETS"))  # what `combinations` may combine the networks with
 
 
@@ -142,6 +163,8 @@ def how_it_forecasts(candidate) -> str:
         return f"the {candidate.how}, day by day, of: " + "; ".join(m.label for m in candidate.members)
     if candidate.is_baseline:
         return "the baseline's rule"
+    if isinstance(candidate, Pretrained):
+        return "recursive: one network trained on every series of the table together, each forecast fed back"
     if candidate.direct:
         return "direct: one network with an output per day ahead, all read from the window ending on the last day"
     return "recursive: the one-day function, each forecast fed back as the next day's input"
@@ -167,11 +190,12 @@ def fit_candidates(candidates: list, series: pd.Series, filled: pd.Series, perio
     """Each candidate fitted on its period: a predictor for `rolling.steps_ahead`. The networks of
     all of them and the classical methods they hold fit in one batch of jobs (in parallel, each once)."""
     leaves = list(dict.fromkeys((leaf, period) for c, period in zip(candidates, periods) for leaf in c.leaves()))
-    leaves = [(leaf, period) for leaf, period in leaves if not leaf.is_baseline]
+    ready = {(leaf, period): leaf.predictors[period.end] for leaf, period in leaves if isinstance(leaf, Pretrained)}
+    leaves = [(leaf, period) for leaf, period in leaves if not leaf.is_baseline and (leaf, period) not in ready]
     longest = max([leaf.n_lags for leaf, _ in leaves if isinstance(leaf, Candidate)], default=1)
     jobs = [classical_job(leaf, filled, period) if isinstance(leaf, Classical)
             else network_job(leaf, series, filled, period, longest, config, phase) for leaf, period in leaves]
-    fitted = dict(zip(leaves, run_jobs(jobs, config.workers, progress, f"training ({phase})" if phase else "training")))
+    fitted = dict(zip(leaves, run_jobs(jobs, config.workers, progress, f"training ({phase})" if phase else "training"))) | ready
 
     def build(candidate, period):
         if isinstance(candidate, Combination):

@@ -63,24 +63,25 @@ class ForecastRun:
 
 
 def run_forecast(series: pd.Series, config: ForecastConfig, source: str = "", progress: bool = False,
-                 train_start: pd.Timestamp | None = None, end: pd.Timestamp | None = None) -> ForecastRun:
+                 train_start: pd.Timestamp | None = None, end: pd.Timestamp | None = None, extra: tuple = ()) -> ForecastRun:
     """Choose by validation on the last part of the history, retrain on all of it, forecast `config.days`.
 
     The history is `series` from `train_start` (the first day trained on; the days before
     it still serve as inputs of the first windows) to `end` (default: the last day); the
     forecast starts the day after `end`, and the data after it are only shown beside it.
+    `extra`: candidates fitted already (`validation.select`).
     """
     with keep_workers():  # one start of the worker processes for every batch of training
-        return _run_forecast(series, config, source, progress, train_start, end)
+        return _run_forecast(series, config, source, progress, train_start, end, extra)
 
 
-def _run_forecast(series, config, source, progress, train_start, end) -> ForecastRun:
+def _run_forecast(series, config, source, progress, train_start, end, extra) -> ForecastRun:
     started = time.perf_counter()
     later = series[series.index > end] if end is not None else series.iloc[:0]
     history = history_period(series, train_start, end)
     series = series[series.index <= history.end]
     filled = fill_from_past(series)
-    selection = select(series, filled, validation_folds(history, config.folds), config, progress)
+    selection = select(series, filled, validation_folds(history, config.folds), config, progress, extra)
     final_period = selection.training_period(history)
     final = fitted_predictor(selection.picked, series, filled, final_period, config, progress)
     predicted = steps_ahead(final, filled, series.index[-1:], config.days)[:, 0]

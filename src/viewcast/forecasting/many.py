@@ -28,6 +28,7 @@ from ..engine.parallel import engine_summary, map_unordered
 from ..errors import ViewcastError
 from .backtest import backtest_periods, run_backtest
 from .forecast import run_forecast
+from .pooled import global_candidates
 from .settings import ForecastConfig, config_summary
 
 FORECAST_COLUMNS = ("series", "date", "forecast", "low", "high")
@@ -44,6 +45,7 @@ class Task:
     kind: str
     config: ForecastConfig
     options: dict = field(default_factory=dict)
+    extra: tuple = ()  # candidates fitted already: the global network (`pooled`)
 
 
 def run_task(task: Task) -> dict:
@@ -65,7 +67,7 @@ def run_task(task: Task) -> dict:
 
 
 def _forecast(task: Task) -> dict:
-    run = run_forecast(task.series, task.config, **task.options)
+    run = run_forecast(task.series, task.config, **task.options, extra=task.extra)
     frame = run.forecast.assign(series=task.name)[list(FORECAST_COLUMNS)].astype({"date": str})
     return {"picked": run.summary["picked"], "rows": frame.to_dict("records")}
 
@@ -74,7 +76,7 @@ def _backtest(task: Task) -> dict:
     options = dict(task.options)
     with_classical = options.pop("classical", True)
     history, test = backtest_periods(task.series, **options)
-    run = run_backtest(task.series, task.config, history, test, with_classical=with_classical)
+    run = run_backtest(task.series, task.config, history, test, with_classical=with_classical, extra=task.extra)
     pick = run.scores[0]["method"]  # "viewcast (<its label>)": the label goes in the series table
     rows = [{"series": task.name} | score | {"method": VIEWCAST if score["method"] == pick else score["method"]}
             for score in run.scores]
@@ -96,11 +98,15 @@ class ManyRun:
 def run_many(collection: Collection, kind: str, config: ForecastConfig, options: dict | None = None,
              progress: bool = False) -> ManyRun:
     """`kind` ("forecast" or "backtest") for every series of `collection`, in parallel on the
-    engine of `engine.parallel.use_engine` (default: this machine's cores, `config.workers`).
+    engine of `engine.parallel.use_engine` (default: this machine's cores, `config.workers`). With
+    `config.global_model`, the global network is trained first (`pooled`), a candidate of each.
     Ctrl-C ends it early with the series done so far (`interrupted`)."""
     started = time.perf_counter()
+    options = options or {}
+    pooled = global_candidates(collection.series, kind, config, options, progress) if config.global_model else {}
     one = dataclasses.replace(config, workers=1)  # the parallelism is across series
-    tasks = [Task(name, series, kind, one, options or {}) for name, series in collection.series.items()]
+    tasks = [Task(name, series, kind, one, options, (pooled[name],) if name in pooled else ())
+             for name, series in collection.series.items()]
     rows = [_unread(name, problem) for name, problem in collection.problems.items()]
     interrupted = False
     with tqdm(total=len(tasks), desc=f"{kind}s", unit="series", disable=None if progress else True) as bar:

@@ -32,8 +32,9 @@ class ForecastConfig:
     also trained with the calendar's inputs (the time of year, and the public holidays of
     the country `holidays`, e.g. "TW"). `folds`: validation on the last N years of the
     history, each trained on the years before it (expanding origin), the MAE averaged over
-    them: a choice less at the mercy of one year. The defaults are the same for every series: nothing
-    is tuned to one.
+    them: a choice less at the mercy of one year. `global_model`: with many series (`many.py`),
+    one network of this spec trained on all of them together is a candidate of each ("": none).
+    The defaults are the same for every series: nothing is tuned to one.
     """
 
     models: tuple[str, ...] = ("linear", "relu:10", "relu:100", "relu:100x2")
@@ -51,9 +52,10 @@ class ForecastConfig:
     calendar: int = 3
     holidays: str = ""
     folds: int = 1
+    global_model: str = ""
 
     def __post_init__(self):
-        for spec in self.models:
+        for spec in (*self.models, *([self.global_model] if self.global_model else [])):
             parse_spec(spec)
         for name in self.inputs:
             Inputs(name)
@@ -93,6 +95,7 @@ def config_summary(config: ForecastConfig) -> dict:
         "weekday": config.weekday, "days": config.days, "windows_years": list(config.windows),
         "direct": config.direct if config.days > 1 else 0, "ensemble": config.ensemble if config.ensemble >= 2 else 0,
         "calendar": config.calendar, "holidays": config.holidays or None, "folds": config.folds,
+        "global_model": config.global_model or None,
         "combine": "AutoARIMA, AutoETS" if config.combine and classical.available() else
                    ("not installed (pip install 'viewcast[classical]')" if config.combine else "not asked for"),
         "training": f"{train.loss.upper()}, {train.optimizer}, η = {train.lr} ({train.schedule}), "

@@ -19,7 +19,17 @@ from ..core.forecaster import Forecaster
 from ..core.metrics import mae
 from ..core.selection import folds as expanding_folds
 from . import classical
-from .candidates import CLASSICAL_MEMBERS, Candidate, Classical, combinations, combine, ensemble_of, fit_candidates, observed_days
+from .candidates import (
+    CLASSICAL_MEMBERS,
+    Candidate,
+    Classical,
+    Pretrained,
+    combinations,
+    combine,
+    ensemble_of,
+    fit_candidates,
+    observed_days,
+)
 from .intervals import log_ratio
 from .rolling import Forecasts, forecasts_of, windows_at
 from .settings import ForecastConfig
@@ -57,7 +67,7 @@ class Selection:
 
 
 def select(series: pd.Series, filled: pd.Series, folds: list[tuple[Period, Period]], config: ForecastConfig,
-           progress: bool = False) -> Selection:
+           progress: bool = False, extra: tuple = ()) -> Selection:
     """Train every candidate on each fold's training period, forecast every day of its validation
     period from the real past, pick the lowest MAE averaged over the folds and the horizons; then
     validate the pick's training window on the last fold (the last 1, 2, 3 years of its training
@@ -66,7 +76,8 @@ def select(series: pd.Series, filled: pd.Series, folds: list[tuple[Period, Perio
     In order: the recursive networks and the baselines; the best `config.calendar` networks
     again with the calendar's inputs; the direct version of the best `config.direct` networks
     so far; then the combinations of the best networks (`candidates.combinations`), scored
-    from their members' validation forecasts. Only days up to the last validation day are
+    from their members' validation forecasts. `extra`: candidates fitted already (a global
+    network, `candidates.Pretrained`), validated beside the first ones. Only days up to the last validation day are
     read: later ones cannot reach the choice.
     """
     days = []
@@ -84,7 +95,7 @@ def select(series: pd.Series, filled: pd.Series, folds: list[tuple[Period, Perio
                 one_seed[candidate] = _one_seed_mae(predictor, filled, days[i])
 
     members = list(CLASSICAL_MEMBERS) if config.combine and classical.available() else []
-    score(config.candidates() + members, "validation")  # the classical fits beside the networks' training
+    score(config.candidates() + members + list(extra), "validation")  # the classical fits beside the networks' training
     networks = lambda: (c for c in scored if isinstance(c, Candidate) and not c.is_baseline)
     ranked = lambda: sorted(networks(), key=lambda c: _fold_mae(scored[c]))
     if config.calendar:
@@ -171,7 +182,8 @@ def _windows(picked, whole: Forecasts, whole_mae: float, series, filled, train: 
     one's: fewer days make noisier fits, so a near tie keeps the longer window."""
     windows = [{"years": None, "label": f"all of {train}", "val_mae": whole_mae}]
     starts = {y: train.end - pd.DateOffset(years=y) + pd.Timedelta(days=1) for y in sorted(set(config.windows), reverse=True)}
-    shorter = {y: start for y, start in starts.items() if start > train.start and not picked.is_baseline}
+    trains = not picked.is_baseline and not isinstance(picked, Pretrained)  # (a global network's window is its own)
+    shorter = {y: start for y, start in starts.items() if start > train.start and trains}
     periods = [Period(start, train.end) for start in shorter.values()]
     fitted = fit_candidates([picked] * len(periods), series, filled, periods, config, progress, "training windows") if periods else []
     best, years = whole, None

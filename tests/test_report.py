@@ -1,8 +1,11 @@
 """report.html: made from a lecture folder's files only, self-contained, and rendered by a real browser."""
 
 import base64
+import json
+import os
 import re
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -56,7 +59,8 @@ def test_lecture_writes_every_file_and_a_report_with_every_section(lecture_dir):
     assert all(base64.b64decode(image).startswith(b"\x89PNG\r\n\x1a\n") for image in images)
     text = IMAGE.sub("", html)  # the page without its embedded images
     assert not re.search(r"(src|href)=", text) and "http" not in text and "url(" not in text  # nothing to fetch
-    assert "<script" not in text
+    assert text.count("<script") == 2  # the explorers' data and code, inline
+    assert all(f'id="explore-{name}" class="explore" hidden' in text for name in ("descent", "sigmoids", "batches"))  # shown by the script
 
 
 def test_report_rebuilds_the_same_file_from_saved_results_without_training(lecture_dir, tmp_path, monkeypatch, capsys):
@@ -140,3 +144,65 @@ def test_report_renders_in_headless_chromium(lecture_dir, tmp_path):
     assert len(images) >= 13 and all(done and width > 0 for done, width, _ in images)  # every image decoded
     assert all(shown <= 390 for _, _, shown in images) and overflow <= 0  # fits a phone's width
     assert (tmp_path / "report-phone.png").stat().st_size > 50_000
+
+
+BROWSER_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+STARTS = [(0.2, 500.0), (1.4, -300.0), (0.9, 2500.0)]
+
+
+def sigmoid_fit_mse(t: np.ndarray, y: np.ndarray, pieces: list[dict]) -> float:
+    """The reference: b + Σ cᵢ pieceᵢ(t) fitted by numpy's least squares; its MSE."""
+    shapes = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "hard": lambda z: np.clip(z + 0.5, 0, 1), "relu": lambda z: np.maximum(z, 0)}
+    A = np.column_stack([np.ones_like(t)] + [shapes[p["kind"]]((t - p["center"]) / p["width"]) for p in pieces])
+    coef = np.linalg.lstsq(A, y, rcond=None)[0]
+    return float(np.mean((y - A @ coef) ** 2))
+
+
+def test_the_explorers_compute_in_chromium_what_python_computes(lecture_dir, tmp_path):
+    """The page's gradient descent equals `surface.descend` (three starts × three η, MSE and MAE, and
+    momentum), its least-squares sigmoid fit equals numpy's, and the page paints in under a second.
+    VIEWCAST_SCREENSHOTS=DIR keeps a screenshot of each explorer there (the README's)."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (make test installs it with apt-get where it can)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'")
+    report = lecture_dir / "report.html"
+    pairs = json.loads((lecture_dir / "surface.json").read_text())["pairs"]
+    x, y, t = (np.array(pairs[key], float) for key in ("x", "y", "day"))
+    shots = Path(os.environ.get("VIEWCAST_SCREENSHOTS", tmp_path))
+    errors = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=BROWSER_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 900})
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(report.as_uri(), wait_until="load")
+            page.wait_for_function("window.viewcast && window.viewcast.widgets && window.viewcast.widgets.descent")
+            paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
+            for start in STARTS:
+                for lr in (0.001, 0.03, 0.3):
+                    for loss, momentum in (("mse", 0.0), ("mae", 0.0), ("mse", 0.9)):
+                        state = {"start": list(start), "lr": lr, "updates": 100, "loss": loss, "momentum": momentum, "batch": 0}
+                        mine = page.evaluate("(state) => viewcast.descend(viewcast.data, state)", state)
+                        theirs = surface.descend(x, y, start, lr, 100, loss=loss, momentum=momentum)
+                        for key in ("w", "b", "loss"):
+                            np.testing.assert_allclose(mine[key], getattr(theirs, key), rtol=1e-9, err_msg=f"{key} {state}")
+            pieces = [{"kind": "hard", "center": t[len(t) // 4], "width": 60.0},
+                      {"kind": "sigmoid", "center": t[len(t) // 2], "width": 30.0},
+                      {"kind": "relu", "center": t[3 * len(t) // 4], "width": 90.0}]
+            fitted = page.evaluate("(pieces) => viewcast.fitPieces(viewcast.data.day, viewcast.data.y, pieces)", pieces)
+            assert fitted["mse"] == pytest.approx(sigmoid_fit_mse(t, y, pieces), rel=1e-6)
+            descent = page.locator("#explore-descent")
+            before = descent.locator(".result").inner_text()
+            descent.locator("canvas").first.click(position={"x": 200, "y": 120})  # a new start
+            page.wait_for_timeout(1200)
+            assert descent.locator(".result").inner_text() != before
+            page.locator("#explore-batches .run").click()  # 100 updates of each batch size
+            for name in ("descent", "sigmoids", "batches"):
+                page.locator(f"#explore-{name}").screenshot(path=str(shots / f"explorer-{name}.png"))
+        finally:
+            browser.close()
+    assert not errors
+    assert paint < 1000
+    assert report.stat().st_size < 2.5e6

@@ -124,7 +124,7 @@ def run_lecture(config: LectureConfig, progress: bool = False) -> LectureRun:
         phases["selection"] = {"train": selection.train, "val": selection.val}
     fits = tables.plan(series, config.data.fill_gaps, config.chosen, phases)
     one_day = make_windows(series, 1, config.data.fill_gaps).select(split.train)[0]
-    surface = study(one_day.X[:, 0], one_day.y)
+    surface = study(one_day.X[:, 0], one_day.y, days=(one_day.dates - one_day.dates[0]).days.tolist())
     train = dataclasses.replace(config.train, patience=None)  # the scored periods are only measured: nothing stops on them
     race = optimizers.OptimizersConfig(n_epochs=min(train.n_epochs, 100), seed=train.seed, device=train.device)
     experiments = {

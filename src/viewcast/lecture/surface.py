@@ -123,11 +123,13 @@ def descend(
     loss: str = "mse",
     seed: int = 0,
     max_points: int = 2000,
+    momentum: float = 0.0,
 ) -> Path:
     """Plain gradient descent on y = b + w x from `start` = (w⁰, b⁰) in views.
 
     `batch_size=0` is the full batch (one update per epoch); otherwise mini-batches of
-    B examples, reshuffled every epoch. At most `max_points` points are recorded
+    B examples, reshuffled every epoch. `momentum` λ: the lecture's movement m ← λm - ηg,
+    θ ← θ + m (0: plain steps). At most `max_points` points are recorded
     (evenly over the updates, always the first and the last). The loss is that of the
     whole training set, in views (MAE) or views² (MSE).
     """
@@ -144,6 +146,7 @@ def descend(
     points, diverged_at = [_point(0, w, b, X, Y, error, scaler, loss)], None
     limit = EXPLODED * points[0][3] if points[0][3] > 0 else float("inf")
     order, position = torch.randperm(n, generator=generator), 0
+    m_w, m_b = torch.zeros((), dtype=torch.float64), torch.zeros((), dtype=torch.float64)
     for update in range(1, n_updates + 1):
         if position >= n:  # a new epoch: reshuffle
             order, position = torch.randperm(n, generator=generator), 0
@@ -152,8 +155,9 @@ def descend(
         batch_loss = error(Y[idx] - (b + w * X[idx])).mean()
         g_w, g_b = torch.autograd.grad(batch_loss, (w, b))
         with torch.no_grad():
-            w -= lr * g_w
-            b -= lr * g_b
+            m_w, m_b = momentum * m_w - lr * g_w, momentum * m_b - lr * g_b
+            w += m_w
+            b += m_b
         if update % record_every == 0 or update == n_updates:
             points.append(_point(update, w, b, X, Y, error, scaler, loss))
             if not np.isfinite(points[-1][3]) or points[-1][3] > limit:
@@ -182,8 +186,9 @@ BATCH_SIZES, BATCH_LR, BATCH_UPDATES = (0, 5, 1), 0.01, 1_000
 POINTS = 500  # recorded per path: enough for the eye, small enough to keep
 
 
-def study(x: np.ndarray, y: np.ndarray, n_w: int = 151, n_b: int = 201) -> dict:
+def study(x: np.ndarray, y: np.ndarray, n_w: int = 151, n_b: int = 201, days: list[int] | None = None) -> dict:
     """The error-surface experiments of the report, on examples (x₁, y), as JSON-able values.
+    `days`: each example's target day, counted from the first (the explorers' time axis).
 
     The grid is centred on the exact MAE optimum (w over 1.5, in steps of 0.01 by default;
     b over 1.1 times the mean level of views, in round steps); every path starts from the same point up the slope:
@@ -216,6 +221,7 @@ def study(x: np.ndarray, y: np.ndarray, n_w: int = 151, n_b: int = 201) -> dict:
 
     return {
         "n_examples": len(y),
+        "pairs": {"x": x.tolist(), "y": y.tolist(), "day": [] if days is None else days},  # the report's explorers compute on them
         "w": w.tolist(),
         "b": b.tolist(),
         "start": list(start),

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..core.units import days, k
 from ..lecture.surface import Path
-from . import plots
+from . import explorer, plots
 from .section import Section, above, missing
 from .text import lecture_tables
 
@@ -72,7 +72,7 @@ def _surface(run: LectureRun) -> Section:
             f"b = {k(f['b']['mean'])}, with a training MAE of {k(trained)}, "
             f"{above(trained, mae['exact'][2])} the exact optimum (on slightly different days: its table's)."
         )
-    return Section(title, text, {"1-error-surface.png": fig})
+    return Section(title, text, {"1-error-surface.png": fig}, explorer=explorer.DESCENT)
 
 
 def _mse_paths(surface: dict, key: str) -> tuple[list[Path], float, Figure]:
@@ -134,7 +134,7 @@ def _batch_size(run: LectureRun) -> Section:
         "The full batch computes the true gradient and walks smoothly down; a small batch sees a noisy estimate of it "
         "and zig-zags, but each of its updates costs B/N of a full-batch one.",
     ]
-    return Section(title, text, {"3-batch-size.png": fig})
+    return Section(title, text, {"3-batch-size.png": fig}, explorer=explorer.BATCHES)
 
 
 def _loss_curves(run: LectureRun) -> Section:
@@ -237,7 +237,7 @@ def _tables(run: LectureRun) -> Section:
     for key in ("lags", "width", "depth"):
         if key in tables:
             text.append(_table_sentence(tables[key]))
-    return Section(title, text, figures, preformatted=lecture_tables(run.results))
+    return Section(title, text, figures, preformatted=lecture_tables(run.results), explorer=explorer.SIGMOIDS)
 
 
 def _table_sentence(table: dict) -> str:

@@ -2,7 +2,8 @@
 
 Everything comes from a saved lecture folder (`lecture.load_lecture`): making a report
 never trains. The images are PNGs embedded as data URIs and the style sheet is inline,
-so the file opens anywhere, offline, with no request to the network; it has no script.
+so the file opens anywhere, offline, with no request to the network. Its one script, inline,
+runs the explorers (`explorer.py`): without it the pictures remain.
 
     >>> from viewcast.reporting.lecture_folder import load_lecture
     >>> html, figures = build(load_lecture("runs/lecture"))  # doctest: +SKIP
@@ -15,7 +16,7 @@ import html
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from . import guide_sections, lecture_sections, plots
+from . import explorer, guide_sections, lecture_sections, plots
 from .section import Section
 
 if TYPE_CHECKING:
@@ -34,9 +35,11 @@ def build(run: LectureRun) -> tuple[str, dict[str, bytes]]:
         text = "".join(f"<p>{html.escape(p)}</p>" for p in section.paragraphs)
         pre = (f"<details><summary>The numbers</summary><pre>{html.escape(section.preformatted)}</pre></details>"
                if section.preformatted else "")
-        parts.append(f"<section><h2>{html.escape(section.title)}</h2>{text}{''.join(images)}{pre}</section>")
+        parts.append(f"<section><h2>{html.escape(section.title)}</h2>{text}{''.join(images)}{section.explorer}{pre}</section>")
     source = run.results["data"]["source"]
-    return PAGE.format(title=html.escape(f"viewcast: the lecture on {source}"), intro=_intro(run), body="\n".join(parts)), pngs
+    page = PAGE.format(title=html.escape(f"viewcast: the lecture on {source}"), intro=_intro(run), body="\n".join(parts),
+                       style=explorer.STYLE, scripts=explorer.scripts(run.surface))
+    return page, pngs
 
 
 def sections(run: LectureRun) -> Iterator[Section]:
@@ -74,7 +77,7 @@ PAGE = """<!DOCTYPE html>
   h1 {{ font-size: 1.5rem; }} h2 {{ font-size: 1.2rem; margin-top: 2.5rem; border-bottom: 1px solid #ddd; }}
   img {{ max-width: 100%; height: auto; display: block; margin: 1rem 0; }}
   pre {{ overflow-x: auto; font-size: 0.75rem; background: #f6f6f6; padding: 0.5rem; }}
-  summary {{ cursor: pointer; color: #555; }}
+  summary {{ cursor: pointer; color: #555; }}{style}
 </style>
 </head>
 <body>
@@ -82,6 +85,7 @@ PAGE = """<!DOCTYPE html>
 {intro}
 {body}
 <p><small>Made by viewcast from the files of this lecture folder; nothing was trained to make it.</small></p>
+{scripts}
 </body>
 </html>
 """

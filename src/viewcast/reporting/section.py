@@ -12,12 +12,13 @@ if TYPE_CHECKING:
 @dataclass
 class Section:
     """One part of the report: a title, paragraphs (plain text), figures by file name, and
-    optionally preformatted text (the tables)."""
+    optionally preformatted text (the tables) and an explorer (`explorer.py`'s HTML, after the figures)."""
 
     title: str
     paragraphs: list[str]
     figures: dict[str, Figure] = field(default_factory=dict)
     preformatted: str = ""
+    explorer: str = ""
 
 
 def missing(title: str, what: str) -> Section:

@@ -201,8 +201,27 @@ def test_the_explorers_compute_in_chromium_what_python_computes(lecture_dir, tmp
             page.locator("#explore-batches .run").click()  # 100 updates of each batch size
             for name in ("descent", "sigmoids", "batches"):
                 page.locator(f"#explore-{name}").screenshot(path=str(shots / f"explorer-{name}.png"))
+            hovered = hover_a_real_day(page, "The first 45 test days")
+            page.screenshot(path=str(shots / "hover.png"), clip=page.locator("img[alt='The first 45 test days']").bounding_box())
         finally:
             browser.close()
     assert not errors
     assert paint < 1000
     assert report.stat().st_size < 2.5e6
+    day, value = re.fullmatch(r"(\d{4}-\d\d-\d\d) · real views: ([\d,.]+)", hovered).groups()
+    predictions = pd.read_csv(lecture_dir / "predictions.csv")
+    assert float(value.replace(",", "")) == predictions.loc[predictions["date"] == day, "views"].iloc[0]
+
+
+def hover_a_real_day(page, alt: str) -> str:
+    """Move the pointer onto a point of the real views in the picture `alt`; the tooltip's text."""
+    image = page.locator(f"img[alt='{alt}']")
+    hover = json.loads(image.get_attribute("data-hover"))
+    x, y, line, x_text, y_text = [p for p in hover["p"] if "· real views:" in hover["t"][p[2]]][10]
+    text = hover["t"][line].replace("{x}", x_text).replace("{y}", y_text)
+    image.scroll_into_view_if_needed()
+    box = image.bounding_box()
+    page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
+    tip = page.locator(".tip")
+    assert tip.is_visible() and tip.inner_text() == text
+    return text

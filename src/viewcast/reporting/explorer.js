@@ -333,7 +333,40 @@ const viewcast = (() => {
     draw();
   }
 
+  // -- hovering a picture: the numbers of the point nearest the pointer ---------------------
+
+  // hover: {t: texts with {x} and {y}, p: [[x, y, text's index, x's text, y's text], ...]}, x and y as fractions of the image
+  function nearest(hover, fx, fy, width, height, within = 24) {
+    let best = null, distance = within;
+    for (const point of hover.p) {
+      const d = Math.hypot((point[0] - fx) * width, (point[1] - fy) * height);
+      if (d < distance) { best = point; distance = d; }
+    }
+    return best === null ? null : hover.t[best[2]].replace("{x}", best[3]).replace("{y}", best[4]);
+  }
+
+  function hovering() {
+    const tip = document.createElement("div");
+    tip.className = "tip"; tip.hidden = true; document.body.append(tip);
+    for (const img of document.querySelectorAll("img[data-hover]")) {
+      let points = null;
+      img.addEventListener("mousemove", (event) => {
+        points = points || JSON.parse(img.dataset.hover);
+        const box = img.getBoundingClientRect();
+        const found = nearest(points, (event.clientX - box.left) / box.width, (event.clientY - box.top) / box.height, box.width, box.height);
+        tip.hidden = found === null;
+        if (found !== null) {
+          tip.textContent = found;
+          tip.style.left = `${window.scrollX + event.clientX + 12}px`;
+          tip.style.top = `${window.scrollY + event.clientY + 12}px`;
+        }
+      });
+      img.addEventListener("mouseleave", () => { tip.hidden = true; });
+    }
+  }
+
   function start() {
+    hovering();
     const source = document.getElementById("viewcast-data");
     if (source === null) return;
     const data = JSON.parse(source.textContent);
@@ -346,7 +379,7 @@ const viewcast = (() => {
     viewcast.widgets = widgets;
   }
 
-  return { descend, fitPieces, curve, lossGrid, start };
+  return { descend, fitPieces, curve, lossGrid, nearest, start };
 })();
 window.viewcast = viewcast;
 requestAnimationFrame(() => viewcast.start()); // after the first paint: the pictures show first

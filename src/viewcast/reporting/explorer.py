@@ -1,6 +1,7 @@
 """The report's explorers: gradient descent on the real error surface, a curve built from
 sigmoids, and batch sizes side by side, computed in the page by `explorer.js` (no framework,
-no network: the file still opens offline by a double-click).
+no network: the file still opens offline by a double-click); the same script shows the numbers
+of the point nearest the pointer on every picture (`plots.picture`'s points).
 
 The page computes on the lecture's real training examples (x₁, y), embedded as JSON from
 `surface.json` (a few thousand numbers), with the formulas of `lecture.surface.descend`; the
@@ -61,6 +62,8 @@ STYLE = """
   .explore .row { display: flex; gap: 0.5rem; flex-wrap: wrap; } .explore .row canvas { width: 32%; min-width: 12rem; flex: 1; }
   .explore label { margin-right: 1rem; white-space: nowrap; } .explore .pieces div { margin: 0.25rem 0; }
   .explore input[type=range] { vertical-align: middle; max-width: 9rem; }
+  .tip { position: absolute; background: #222; color: #fff; font-size: 0.8rem; padding: 0.2rem 0.4rem;
+         border-radius: 3px; pointer-events: none; white-space: nowrap; }
 """
 
 
@@ -75,10 +78,11 @@ def page_data(surface: dict | None) -> dict | None:
 
 
 def scripts(surface: dict | None) -> str:
-    """The data and the script, for the end of the page ('' when there is nothing to explore)."""
+    """The explorers' data (when the folder has them) and the page's script, for the end of the page."""
+    code = resources.files("viewcast.reporting").joinpath("explorer.js").read_text(encoding="utf-8")
     data = page_data(surface)
     if data is None:
-        return ""
-    code = resources.files("viewcast.reporting").joinpath("explorer.js").read_text(encoding="utf-8")
+        return f"<script>\n{code}</script>"
     text = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     return f'<script type="application/json" id="viewcast-data">{text}</script>\n<script>\n{code}</script>'
+

@@ -55,6 +55,47 @@ def png(fig: Figure, dpi: int = DPI) -> bytes:
     return buffer.getvalue()
 
 
+def picture(fig: Figure, dpi: int = DPI, most: int = 150) -> tuple[bytes, dict]:
+    """`png(fig)`, and the points a reader may hover, from each line, scatter and bar (at most
+    `most` a line): {"t": a text per line with {x} and {y} in it, "p": [[x, y, line, x's text,
+    y's text], ...]}, x and y as fractions of the image from its top left."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)  # (lays the figure out: the positions below are final)
+    to_figure, texts, points = fig.transFigure.inverted(), [], []
+    for ax in fig.axes:
+        marks = [(line.get_label(), line.get_xydata(), line.get_transform()) for line in ax.get_lines()]
+        marks += [(c.get_label(), c.get_offsets(), c.get_offset_transform()) for c in ax.collections if hasattr(c, "get_offsets")]
+        for container in ax.containers:
+            bars = [(r.get_x() + r.get_width() / 2, r.get_y() + r.get_height()) for r in getattr(container, "patches", [])]
+            marks.append((container.get_label(), np.array(bars, float).reshape(-1, 2), ax.transData))
+        x_text, by_x = _x_text(ax)
+        for label, xy, transform in marks:
+            xy = np.asarray(xy, float).reshape(-1, 2)
+            xy = xy[np.isfinite(xy).all(axis=1)]
+            if transform is not ax.transData or len(xy) == 0:
+                continue  # lines drawn across the axes (a minimum, a mark), shadings: not data to read
+            xy = xy[np.unique(np.linspace(0, len(xy) - 1, min(most, len(xy))).round().astype(int))]
+            named = label and not label.startswith("_")
+            if by_x:  # a date or a category, then the line's name (or the axis's) and y
+                texts.append(f"{{x}} · {label if named else ax.get_ylabel()}: {{y}}")
+            else:
+                texts.append(f"{label if named else ax.get_title()} · {ax.get_xlabel() or 'x'} = {{x}}, {ax.get_ylabel() or 'y'} = {{y}}")
+            for (x, y), (fx, fy) in zip(xy, to_figure.transform(ax.transData.transform(xy))):
+                points.append([round(float(fx), 4), round(1 - float(fy), 4), len(texts) - 1, x_text(x), f"{y:,.6g}"])
+    plt.close(fig)
+    return buffer.getvalue(), {"t": texts, "p": points}
+
+
+def _x_text(ax: Axes):
+    """How a point's x reads (a date, a category's tick label, or a number), and whether it names the point."""
+    if type(ax.xaxis.get_major_formatter()).__module__ == "matplotlib.dates":
+        return (lambda x: f"{matplotlib.dates.num2date(x):%Y-%m-%d}"), True
+    ticks = {float(t): label.get_text().replace("\n", " ") for t, label in zip(ax.get_xticks(), ax.get_xticklabels())}
+    if ticks and not any(text.replace("−", "-").replace(".", "", 1).lstrip("-").isdigit() for text in ticks.values()):
+        return (lambda x: ticks[min(ticks, key=lambda t: abs(t - x))]), True  # categories: the nearest tick's label
+    return (lambda x: f"{x:,.4g}"), False
+
+
 PATH_COLORS = ("tab:red", "tab:orange", "tab:green", "tab:purple", "tab:brown")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -28,10 +29,11 @@ def build(run: LectureRun) -> tuple[str, dict[str, bytes]]:
     for section in sections(run):
         images = []
         for name, fig in section.figures.items():
-            pngs[name] = plots.png(fig)
             alt = fig.axes[0].get_title() or section.title
+            pngs[name], points = plots.picture(fig)
             uri = "data:image/png;base64," + base64.b64encode(pngs[name]).decode("ascii")
-            images.append(f'<img src="{uri}" alt="{html.escape(alt)}">')
+            hover = html.escape(json.dumps(points, ensure_ascii=False, separators=(",", ":")), quote=False).replace("'", "&#x27;")
+            images.append(f'<img src="{uri}" alt="{html.escape(alt)}" data-hover=\'{hover}\'>')
         text = "".join(f"<p>{html.escape(p)}</p>" for p in section.paragraphs)
         pre = (f"<details><summary>The numbers</summary><pre>{html.escape(section.preformatted)}</pre></details>"
                if section.preformatted else "")

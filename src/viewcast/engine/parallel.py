@@ -193,12 +193,18 @@ def _stream(pool: ProcessPoolExecutor, function: Callable, items: list, in_fligh
     pending: dict = {}
     while True:
         for i, item in itertools.islice(waiting, in_flight - len(pending)):
-            pending[pool.submit(function, item)] = i
+            pending[pool.submit(_apply, function, pickle.dumps(item))] = i
         if not pending:
             return
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
-            yield pending.pop(future), future.result()
+            yield pending.pop(future), pickle.loads(future.result())
+
+
+def _apply(function: Callable, item: bytes) -> bytes:
+    """`function(item)` in a worker, plain bytes both ways: PyTorch's tensors cross as bytes, not
+    as shared-memory handles (as `_work`'s results)."""
+    return pickle.dumps(function(pickle.loads(item)))
 
 
 def _run_on_cluster(jobs: list[Job], bar) -> list:

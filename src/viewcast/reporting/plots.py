@@ -55,13 +55,16 @@ def png(fig: Figure, dpi: int = DPI) -> bytes:
     return buffer.getvalue()
 
 
-def picture(fig: Figure, dpi: int = DPI, most: int = 150) -> tuple[bytes, dict]:
+def picture(fig: Figure, dpi: int = DPI, most: int = 150, budget: int = 800) -> tuple[bytes, dict]:
     """`png(fig)`, and the points a reader may hover, from each line, scatter and bar (at most
-    `most` a line): {"t": a text per line with {x} and {y} in it, "p": [[x, y, line, x's text,
-    y's text], ...]}, x and y as fractions of the image from its top left."""
+    `most` a line, and about `budget` a figure, shared by its lines): {"t": a text per line with
+    {x} and {y} in it, "p": [[x, y, line, x's text, y's text], ...]}, x and y as fractions of the
+    image from its top left."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)  # (lays the figure out: the positions below are final)
     to_figure, texts, points = fig.transFigure.inverted(), [], []
+    n_lines = sum(len(ax.get_lines()) + len(ax.collections) + len(ax.containers) for ax in fig.axes)
+    most = max(10, min(most, budget // max(1, n_lines)))
     for ax in fig.axes:
         marks = [(line.get_label(), line.get_xydata(), line.get_transform()) for line in ax.get_lines()]
         marks += [(c.get_label(), c.get_offsets(), c.get_offset_transform()) for c in ax.collections if hasattr(c, "get_offsets")]

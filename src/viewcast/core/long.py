@@ -65,11 +65,12 @@ def load_long(data: DataConfig, by: str) -> Collection:
     collection = Collection(rows.label, column, {})
     notes: list[str] = []
     for key, part in table.groupby("key", sort=False):
+        label = f"{rows.label} [{column} {cut(key, 40)}]"
         try:
             cells = None if publish is None else pd.Series(publish[part.index.to_numpy()])
-            collection.series[key] = _one_series(part, cells, f"{rows.label} [{column} {cut(key, 40)}]", rows.columns.value, notes)
+            collection.series[key] = _one_series(part, cells, label, rows.columns.value, notes)
         except DataError as err:
-            collection.problems[key] = str(err).split(": ", 1)[-1]
+            collection.problems[key] = str(err).removeprefix(f"{label}: ")
     if rows.columns.title is not None:
         titles = rows.frame[rows.columns.title].str.strip().groupby(keys.to_numpy(), sort=False).first()
         collection.titles = {key: title for key, title in titles.items() if title}

@@ -115,6 +115,10 @@ def test_forecast_and_backtest_by_a_column_through_the_cli(tmp_path, capsys):
     assert main(["forecast", "--data", str(path), "--by", "unique_id", "--days", "3", *FAST_CLI, "--out", str(out)]) == 0
     forecasts = pd.read_csv(out / "forecasts.csv")
     assert forecasts.groupby("series").size().to_dict() == {"channel-0": 3, "channel-1": 3}
+    validation = pd.read_csv(out / "validation.csv")  # each series' candidates, ranked; its pick among them
+    picked = pd.read_csv(out / "series.csv").set_index("series")["picked"]
+    assert set(validation["series"]) == {"channel-0", "channel-1"}
+    assert all(picked[name] in set(rows["label"]) for name, rows in validation.groupby("series"))
     assert (forecasts["low"] <= forecasts["forecast"]).all() and (forecasts["forecast"] <= forecasts["high"]).all()
     out = tmp_path / "scores"
     assert main(["backtest", "--data", str(path), "--by", "unique_id", "--horizon", "2", "--no-classical", *FAST_CLI,

@@ -30,6 +30,7 @@ from .backtest import backtest_periods, run_backtest
 from .forecast import run_forecast
 from .pooled import global_candidates
 from .settings import ForecastConfig, config_summary
+from .validation import validation_frame
 
 FORECAST_COLUMNS = ("series", "date", "forecast", "low", "high")
 VIEWCAST = "viewcast"
@@ -54,7 +55,7 @@ def run_task(task: Task) -> dict:
     forecast or its scores, each with the series' name."""
     started = time.perf_counter()
     done = {"series": task.name, "days": len(task.series), "first": str(task.series.index[0].date()),
-            "last": str(task.series.index[-1].date()), "status": "ok", "picked": "", "error": "", "rows": []}
+            "last": str(task.series.index[-1].date()), "status": "ok", "picked": "", "error": "", "rows": [], "validation": []}
     try:
         with cpu.one_thread():
             done |= _forecast(task) if task.kind == "forecast" else _backtest(task)
@@ -69,7 +70,7 @@ def run_task(task: Task) -> dict:
 def _forecast(task: Task) -> dict:
     run = run_forecast(task.series, task.config, **task.options, extra=task.extra)
     frame = run.forecast.assign(series=task.name)[list(FORECAST_COLUMNS)].astype({"date": str})
-    return {"picked": run.summary["picked"], "rows": frame.to_dict("records")}
+    return {"picked": run.summary["picked"], "rows": frame.to_dict("records"), "validation": _validation(task.name, run.selection)}
 
 
 def _backtest(task: Task) -> dict:
@@ -80,7 +81,13 @@ def _backtest(task: Task) -> dict:
     pick = run.scores[0]["method"]  # "viewcast (<its label>)": the label goes in the series table
     rows = [{"series": task.name} | score | {"method": VIEWCAST if score["method"] == pick else score["method"]}
             for score in run.scores]
-    return {"picked": run.summary["picked"], "rows": rows}
+    return {"picked": run.summary["picked"], "rows": rows, "validation": _validation(task.name, run.selection)}
+
+
+def _validation(name: str, selection) -> list[dict]:
+    """The series' validation table (`validation.validation_frame`), each row with its name and rank."""
+    frame = validation_frame(selection)
+    return frame.assign(series=name, rank=range(1, len(frame) + 1))[["series", "rank", *frame.columns]].to_dict("records")
 
 
 @dataclass
@@ -93,6 +100,7 @@ class ManyRun:
     series: pd.DataFrame
     table: pd.DataFrame
     interrupted: bool = False
+    validation: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def run_many(collection: Collection, kind: str, config: ForecastConfig, options: dict | None = None,
@@ -121,12 +129,15 @@ def run_many(collection: Collection, kind: str, config: ForecastConfig, options:
         finally:
             results.close()  # stops the work not done (after Ctrl-C, or an engine's error)
     table = pd.DataFrame([row for done in rows for row in done.pop("rows", [])])
+    validation = pd.DataFrame([row for done in rows for row in done.pop("validation", [])])
     order = {name: i for i, name in enumerate([*collection.series, *collection.problems])}
     series = pd.DataFrame(rows, columns=list(SERIES_COLUMNS)).sort_values("series", key=lambda s: s.map(order), kind="stable")
     if collection.titles:
         series.insert(1, "title", series["series"].map(collection.titles).fillna(""))
     if not table.empty:
         table = table.sort_values("series", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+    if not validation.empty:
+        validation = validation.sort_values("series", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
     summary = {
         "source": collection.label, "by": collection.by, "kind": kind, "series": len(collection),
         "done": int((series["status"] == "ok").sum()), "skipped": int((series["status"] == "skipped").sum()),
@@ -136,7 +147,7 @@ def run_many(collection: Collection, kind: str, config: ForecastConfig, options:
     }
     if kind == "backtest":
         summary["against"] = beaten(table)
-    return ManyRun(kind, summary, series.reset_index(drop=True), table, interrupted)
+    return ManyRun(kind, summary, series.reset_index(drop=True), table, interrupted, validation)
 
 
 SERIES_COLUMNS = ("series", "status", "days", "first", "last", "picked", "seconds", "error")
@@ -144,7 +155,7 @@ SERIES_COLUMNS = ("series", "status", "days", "first", "last", "picked", "second
 
 def _unread(name: str, problem: str) -> dict:
     return {"series": name, "status": "skipped", "days": 0, "first": "", "last": "", "picked": "", "error": problem,
-            "seconds": 0.0, "rows": []}
+            "seconds": 0.0, "rows": [], "validation": []}
 
 
 def beaten(scores: pd.DataFrame) -> list[dict]:

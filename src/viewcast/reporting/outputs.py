@@ -95,7 +95,7 @@ def save_backtest(run: BacktestRun, out, force: bool = False):
 
 
 MANY_FOLDERS = {
-    kind: FolderKind(f"viewcast many-series {kind} folder", (table, "series.csv", "summary.txt", "summary.json"),
+    kind: FolderKind(f"viewcast many-series {kind} folder", (table, "series.csv", "validation.csv", "summary.txt", "summary.json"),
                      (table, "series.csv", "summary.json"))
     for kind, table in (("forecast", "forecasts.csv"), ("backtest", "scores.csv"))
 }
@@ -104,11 +104,12 @@ MANY_FOLDERS = {
 def save_many(run: ManyRun, out, force: bool = False):
     """Write a many-series folder: forecasts.csv (series, date, forecast, low, high) or scores.csv
     (series, method, horizon, MAE...), series.csv (each series' status, pick, time and error),
-    summary.txt (what was printed) and summary.json."""
+    validation.csv (each series' candidates, ranked), summary.txt (what was printed) and summary.json."""
     table = MANY_FOLDERS[run.kind].required[0]
     writers = {
         table: lambda path: run.table.round(4).to_csv(path, index=False),
         "series.csv": lambda path: run.series.to_csv(path, index=False),
+        "validation.csv": lambda path: run.validation.to_csv(path, index=False),
         "summary.txt": lambda path: path.write_text(many_text.many_report(run) + "\n"),
         "summary.json": lambda path: path.write_text(json.dumps(run.summary | {"interrupted": run.interrupted}, indent=2) + "\n"),
     }

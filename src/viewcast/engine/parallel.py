@@ -108,13 +108,14 @@ def run_jobs(jobs: list[Job], workers: int | None = 1, progress: bool = False, d
     """
     if workers is None and _kept and len(jobs) > 1:  # started already: no start to pay for
         workers = _kept["workers"]
-    if _cluster is None:
+    cluster = _on_cluster()
+    if cluster is None:
         workers = usable_workers(workers, len(jobs), cost=sum(job.cost for job in jobs))
     bar_format = "{desc} {percentage:3.0f}%|{bar}| {elapsed} elapsed, {remaining} left {postfix}"
     with tqdm(total=sum(job.cost for job in jobs), desc=desc, bar_format=bar_format,
               disable=None if progress else True) as bar:
-        if _cluster is not None:
-            return _run_on_cluster(jobs, bar)
+        if cluster is not None:
+            return _run_on_cluster(cluster, jobs, bar)
         if workers == 1:
             return [_run_here(job, bar) for job in jobs]
         return _run_in_workers(jobs, workers, bar)
@@ -122,7 +123,7 @@ def run_jobs(jobs: list[Job], workers: int | None = 1, progress: bool = False, d
 
 # -- the engine: this machine's processes, or a Dask cluster -------------------------------
 
-_cluster = None  # within `use_engine` on Dask: a `cluster.Cluster`
+_dask: dict | None = None  # within `use_engine` on Dask: {"scheduler", "workers"}, and "cluster" once started
 
 
 @contextlib.contextmanager
@@ -130,7 +131,7 @@ def use_engine(engine: str = "local", scheduler: str | None = None, workers: int
     """Within it, `run_jobs` and `map_unordered` run on `engine`: "local", this machine's worker
     processes; "dask", a Dask distributed cluster: the scheduler at `scheduler`
     ("tcp://HOST:PORT"), else a local cluster of `workers` processes (default: one per core),
-    started here and stopped at the end. A `scheduler` means Dask.
+    reached or started when the first work is sent, and closed at the end. A `scheduler` means Dask.
 
     >>> with use_engine("local"):
     ...     sorted(map_unordered(abs, [-2, 1], workers=1))
@@ -138,26 +139,38 @@ def use_engine(engine: str = "local", scheduler: str | None = None, workers: int
     """
     if engine not in ENGINES:
         raise ConfigError(f"--engine must be one of {', '.join(ENGINES)}; got {engine!r}")
-    if engine == "local" and scheduler is None:
+    global _dask
+    if (engine == "local" and scheduler is None) or _dask is not None:  # (within one already: that one)
         yield
         return
-    global _cluster
-    if _cluster is not None:  # already on one
+    _dask = {"scheduler": scheduler, "workers": workers or cpu.n_cores()}
+    try:
         yield
-        return
-    from . import cluster  # (Dask is an optional extra: imported only when asked for)
+    finally:
+        if "cluster" in _dask:
+            _dask["cluster"].close()
+        _dask = None
 
-    with cluster.Cluster(scheduler, workers or cpu.n_cores()) as found:
-        _cluster = found
-        try:
-            yield
-        finally:
-            _cluster = None
+
+def _on_cluster():
+    """The Dask cluster of `use_engine`, connected (or started) on the first work sent to it, so
+    that a command stopped earlier (a bad file) never waits for one; None on this machine."""
+    if _dask is None:
+        return None
+    if "cluster" not in _dask:
+        from . import cluster  # (Dask is an optional extra: imported only when asked for)
+
+        _dask["cluster"] = cluster.Cluster(_dask["scheduler"], _dask["workers"])
+    return _dask["cluster"]
 
 
 def engine_summary() -> str:
-    """Where parallel work runs now, in words."""
-    return _cluster.describe() if _cluster is not None else f"this machine ({cpu.n_cores()} cores)"
+    """Where parallel work runs now, in words (without starting a cluster to say it)."""
+    if _dask is None:
+        return f"this machine ({cpu.n_cores()} cores)"
+    if "cluster" in _dask:
+        return _dask["cluster"].describe()
+    return f"the Dask cluster at {_dask['scheduler']}" if _dask["scheduler"] else "a local Dask cluster (no work was sent to it)"
 
 
 def map_unordered(function: Callable, items: list, workers: int | None = None) -> Iterator[tuple[int, object]]:
@@ -167,8 +180,9 @@ def map_unordered(function: Callable, items: list, workers: int | None = None) -
     the same anywhere. A few items per worker are in flight at a time: memory stays flat in
     the number of items. Closing the iterator early (an error, Ctrl-C) stops the work not done.
     """
-    if _cluster is not None:
-        yield from _cluster.map_unordered(function, items)
+    cluster = _on_cluster()
+    if cluster is not None:
+        yield from cluster.map_unordered(function, items)
         return
     workers = usable_workers(cpu.n_cores() if workers is None else workers, len(items))
     if workers == 1:
@@ -207,11 +221,11 @@ def _apply(function: Callable, item: bytes) -> bytes:
     return pickle.dumps(function(pickle.loads(item)))
 
 
-def _run_on_cluster(jobs: list[Job], bar) -> list:
+def _run_on_cluster(cluster, jobs: list[Job], bar) -> list:
     """The jobs on the Dask cluster, the largest first; the bar moves as each one ends."""
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i].cost)
     results: list = [None] * len(jobs)
-    for position, result in _cluster.map_unordered(run_job, [jobs[i] for i in order]):
+    for position, result in cluster.map_unordered(run_job, [jobs[i] for i in order]):
         results[order[position]] = result
         bar.set_postfix_str(jobs[order[position]].label, refresh=False)
         bar.update(jobs[order[position]].cost)

@@ -13,10 +13,11 @@ from viewcast.cli.main import main
 from viewcast.core.config import DataConfig, TrainConfig
 from viewcast.core.long import load_long, to_long
 from viewcast.engine.parallel import use_engine
+from viewcast.errors import WorkerDied
 from viewcast.forecasting import many
 from viewcast.forecasting.forecast import FORECAST_TRAINING, ForecastConfig, run_forecast
 from viewcast.forecasting.many import run_many
-from viewcast.forecasting.pooled import global_candidates, last_training_days
+from viewcast.forecasting.pooled import MOST_NETWORKS, global_candidates, last_training_days
 from viewcast.forecasting.rolling import windows_at
 from viewcast.lecture.sweep import SweepConfig, run_sweep
 
@@ -165,6 +166,48 @@ def test_the_global_network_is_validated_beside_each_series_own(tmp_path):
     rows = {row["label"]: row for row in run.selection.table}
     assert rows[pooled["channel-1"].label]["strategy"] == "recursive, global"
     assert np.isfinite(rows[pooled["channel-1"].label]["val_mae"])
+
+
+def test_a_failing_engine_keeps_the_series_done(tmp_path, monkeypatch, capsys):
+    path = long_csv(tmp_path, channels(3))
+
+    def dies_after_one(function, items, workers=None):
+        yield 0, function(items[0])
+        raise WorkerDied("a worker process stopped unexpectedly")
+
+    monkeypatch.setattr(many, "map_unordered", dies_after_one)
+    out = tmp_path / "many"
+    assert main(["forecast", "--data", str(path), "--by", "unique_id", "--days", "2", *FAST_CLI, "--out", str(out)]) == 1
+    assert pd.read_csv(out / "series.csv")["series"].tolist() == ["channel-0"]
+    assert "WorkerDied: a worker process stopped unexpectedly; the 1 series done are saved" in capsys.readouterr().err
+
+
+def test_when_no_series_can_be_done_the_tables_keep_their_columns_and_the_command_fails(tmp_path, capsys):
+    path = long_csv(tmp_path, {name: s.iloc[:5] for name, s in channels(2).items()})  # too short, both
+    out = tmp_path / "many"
+    assert main(["backtest", "--data", str(path), "--by", "unique_id", "--no-classical", *FAST_CLI, "--out", str(out)]) == 1
+    assert list(pd.read_csv(out / "scores.csv").columns[:3]) == ["series", "method", "horizon"]
+    assert set(pd.read_csv(out / "series.csv")["status"]) == {"skipped"}
+    assert "no series could be done" in capsys.readouterr().err
+
+
+def test_series_of_many_lengths_share_a_few_global_networks():
+    """Young series end their training on many different days: at most MOST_NETWORKS networks, and
+    the one each series validates learned nothing after that series' last training day (poisoned after it: the same)."""
+    config = dataclasses.replace(FAST, global_model="linear")
+    long = channels(1, days=600)["channel-0"]
+    every = {f"video-{k}": long.iloc[-(120 + 40 * k):] * (k + 1) for k in range(8)}
+    pooled = global_candidates(every, "forecast", config, {})
+    networks = {id(network) for candidate in pooled.values() for network in candidate.predictors.values()}
+    first_days = {name: last_training_days(s, "forecast", config, {})[0] for name, s in every.items()}
+    assert len(pooled) == 8 and len(networks) <= MOST_NETWORKS < len(set(first_days.values()))
+    X = windows_at(long, long.index[200:210], 7)
+    for name in ("video-2", "video-5"):
+        day = first_days[name]
+        poisoned = {other: s.where(s.index <= day, s * 100) for other, s in every.items()}
+        again = global_candidates(poisoned, "forecast", config, {})[name].predictors[day]
+        np.testing.assert_array_equal(pooled[name].predictors[day].predict_windows(X, long.index[201:211]),
+                                      again.predict_windows(X, long.index[201:211]))
 
 
 @pytest.mark.slow

@@ -155,7 +155,13 @@ def _many(kind: str, data: DataConfig, by: str, config: ForecastConfig, options:
     save_many(run, out, force)
     table = MANY_FOLDERS[kind].required[0]
     click.echo(f"\nwall time {run.summary['wall_time_s']:.0f} s; saved {table}, series.csv and summary.txt in {out}/")
-    if run.interrupted:
+    if run.stopped_by == "Ctrl-C":
         click.echo(f"viewcast: interrupted; the {len(run.series)} series done are saved in {out}/", err=True)
         return 130
+    if run.stopped_by:
+        click.echo(f"viewcast: error: {run.stopped_by}; the {len(run.series)} series done are saved in {out}/", err=True)
+        return 1
+    if run.summary["done"] == 0:
+        click.echo(f"viewcast: error: no series could be done; series.csv in {out}/ says why for each", err=True)
+        return 1
     return 0

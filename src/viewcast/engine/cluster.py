@@ -65,7 +65,7 @@ class Cluster:
 
     @property
     def n_workers(self) -> int:
-        return len(self.client.scheduler_info()["workers"])
+        return len(self.client.nthreads())  # (every worker: scheduler_info() lists 5 at most in some versions)
 
     def describe(self) -> str:
         where = "a local Dask cluster" if self.local is not None else f"the Dask cluster at {self.client.scheduler.address}"
@@ -84,14 +84,14 @@ class Cluster:
             index[future.key] = i
             return future
 
-        in_flight = 2 * max(1, self.n_workers)
-        queue = as_completed([submit(i, item) for i, item in itertools.islice(waiting, in_flight)])
+        in_flight = lambda: 2 * max(1, self.n_workers)  # (workers may join while it runs)
+        queue = as_completed([submit(i, item) for i, item in itertools.islice(waiting, in_flight())])
         try:
             for future in queue:
                 result = future.result()  # raises the task's error
                 i = index.pop(future.key)
                 future.release()
-                for i_next, item in itertools.islice(waiting, 1):
+                for i_next, item in itertools.islice(waiting, max(1, in_flight() - queue.count())):
                     queue.add(submit(i_next, item))
                 yield i, result
         except BaseException:  # an error, Ctrl-C, or the caller closing the iterator: cancel the rest

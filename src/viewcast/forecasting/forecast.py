@@ -38,7 +38,7 @@ from ..core.data import describe
 from ..core.features import Period, fill_from_past
 from ..core.units import amount
 from ..engine.parallel import keep_workers
-from ..errors import ConfigError
+from ..errors import ConfigError, DataError
 from .candidates import fitted_predictor, how_it_forecasts
 from .intervals import WINDOW, Offsets, adaptive
 from .rolling import steps_ahead
@@ -127,6 +127,8 @@ def history_period(series: pd.Series, train_start: pd.Timestamp | None = None, e
     stop = min(end, last) if end is not None else last
     stop = series.index[series.index <= stop][-1]  # the last day with data up to --end
     start = train_start if train_start is not None else first
+    if train_start is None and not first < stop:
+        raise DataError(f"the data ({first.date()}..{stop.date()}) is too short to train on")
     if not first <= start < stop:
         raise ConfigError(f"--train-start {start.date()} must lie in the data ({first.date()}..{stop.date()}) and before its end")
     return Period(start, stop)

@@ -33,6 +33,7 @@ from .settings import ForecastConfig, config_summary
 from .validation import validation_frame
 
 FORECAST_COLUMNS = ("series", "date", "forecast", "low", "high")
+SCORE_COLUMNS = ("series", "method", "horizon", "days", "mae", "rmse", "mape", "mase", "mase_naive", "coverage")
 VIEWCAST = "viewcast"
 
 
@@ -101,6 +102,7 @@ class ManyRun:
     table: pd.DataFrame
     interrupted: bool = False
     validation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    stopped_by: str = ""  # what stopped the work before every series was done: "" (nothing), Ctrl-C, or the engine's error
 
 
 def run_many(collection: Collection, kind: str, config: ForecastConfig, options: dict | None = None,
@@ -108,7 +110,8 @@ def run_many(collection: Collection, kind: str, config: ForecastConfig, options:
     """`kind` ("forecast" or "backtest") for every series of `collection`, in parallel on the
     engine of `engine.parallel.use_engine` (default: this machine's cores, `config.workers`). With
     `config.global_model`, the global network is trained first (`pooled`), a candidate of each.
-    Ctrl-C ends it early with the series done so far (`interrupted`)."""
+    Ctrl-C, or a failure of the engine (a worker killed, a cluster gone), ends it early with the
+    series done so far (`interrupted`, `stopped_by`)."""
     started = time.perf_counter()
     options = options or {}
     pooled = global_candidates(collection.series, kind, config, options, progress) if config.global_model else {}
@@ -116,7 +119,7 @@ def run_many(collection: Collection, kind: str, config: ForecastConfig, options:
     tasks = [Task(name, series, kind, one, options, (pooled[name],) if name in pooled else ())
              for name, series in collection.series.items()]
     rows = [_unread(name, problem) for name, problem in collection.problems.items()]
-    interrupted = False
+    stopped_by = ""
     with tqdm(total=len(tasks), desc=f"{kind}s", unit="series", disable=None if progress else True) as bar:
         results = map_unordered(run_task, tasks, config.workers)
         try:
@@ -125,11 +128,15 @@ def run_many(collection: Collection, kind: str, config: ForecastConfig, options:
                 bar.set_postfix_str(done["series"][:30], refresh=False)
                 bar.update()
         except KeyboardInterrupt:
-            interrupted = True
+            stopped_by = "Ctrl-C"
+        except Exception as err:  # noqa: BLE001 (the engine failed: a worker died, the cluster went away; keep what is done)
+            stopped_by = f"{type(err).__name__}: {err}"
         finally:
             results.close()  # stops the work not done (after Ctrl-C, or an engine's error)
-    table = pd.DataFrame([row for done in rows for row in done.pop("rows", [])])
+    table = pd.DataFrame([row for done in rows for row in done.pop("rows", [])],
+                         columns=list(FORECAST_COLUMNS if kind == "forecast" else SCORE_COLUMNS))
     validation = pd.DataFrame([row for done in rows for row in done.pop("validation", [])])
+    validation = validation if not validation.empty else pd.DataFrame(columns=["series", "rank", "label", "val_mae"])
     order = {name: i for i, name in enumerate([*collection.series, *collection.problems])}
     series = pd.DataFrame(rows, columns=list(SERIES_COLUMNS)).sort_values("series", key=lambda s: s.map(order), kind="stable")
     if collection.titles:
@@ -147,7 +154,7 @@ def run_many(collection: Collection, kind: str, config: ForecastConfig, options:
     }
     if kind == "backtest":
         summary["against"] = beaten(table)
-    return ManyRun(kind, summary, series.reset_index(drop=True), table, interrupted, validation)
+    return ManyRun(kind, summary, series.reset_index(drop=True), table, bool(stopped_by), validation, stopped_by)
 
 
 SERIES_COLUMNS = ("series", "status", "days", "first", "last", "picked", "seconds", "error")

@@ -10,7 +10,9 @@ weeks. Two things make it honest here:
   examples of the same shape;
 - **the same days**: the network a series validates is trained only on days up to that series'
   last training day, for every series (a day of another channel after it is as unknown as its
-  own); one network per distinct last training day (a fold's, the history's).
+  own). At most `MOST_NETWORKS` networks are trained, up to days spread over the series' last
+  training days (the first and the last of them among them); a series uses the one trained up
+  to the latest of those days not after its own (it may know less than it could, never more).
 
 Its training keeps the number of updates of one series' network: the forecast's epochs times
 the median series' examples over all the examples (at least one epoch).
@@ -36,6 +38,8 @@ from .forecast import history_period
 from .settings import ForecastConfig
 from .validation import validation_folds
 
+MOST_NETWORKS = 4
+SCALED = ("level", "log-level")  # the inputs that divide each window by its own level
 
 def last_training_days(series: pd.Series, kind: str, config: ForecastConfig, options: dict) -> list[pd.Timestamp]:
     """The last days of the training periods a series' choice and final fit use ([] when the
@@ -53,19 +57,36 @@ def last_training_days(series: pd.Series, kind: str, config: ForecastConfig, opt
 
 def global_candidates(every: dict[str, pd.Series], kind: str, config: ForecastConfig, options: dict,
                       progress: bool = False) -> dict[str, Pretrained]:
-    """Each series' global candidate: `config.global_model` on the longest lags with the first
-    inputs, trained on every series up to each of its last training days."""
-    spec = Candidate(config.global_model, max(config.lags), config.inputs[0], config.weekday)
+    """Each series' global candidate: `config.global_model` on the longest lags, with the first
+    of the forecast's inputs that is scaled per window (else `level`), trained on every series up
+    to days no later than each of its last training days."""
+    scaled = next((name for name in config.inputs if name in SCALED), "level")
+    spec = Candidate(config.global_model, max(config.lags), scaled, config.weekday)
     ends = {name: last_training_days(series, kind, config, options) for name, series in every.items()}
-    days = sorted({day for series_days in ends.values() for day in series_days})
-    examples = {day: _examples(every, spec.n_lags, day) for day in days}
+    cutoffs = spread(sorted({day for series_days in ends.values() for day in series_days}), MOST_NETWORKS)
+    examples = {day: _examples(every, spec.n_lags, day) for day in cutoffs}
     examples = {day: parts for day, parts in examples.items() if parts}
     jobs = [_job(spec, parts, config) for parts in examples.values()]
     with cpu.one_thread():  # the same numbers here, in a worker process or on a Dask worker
         fitted = dict(zip(examples, run_jobs(jobs, config.workers, progress, "training (global)")))
     label = f"global {spec.model} on {spec.n_lags} days, {spec.input_set.label} (all {len(every):,} series)"
-    return {name: Pretrained(label, spec.n_lags, {day: fitted[day] for day in series_days})
-            for name, series_days in ends.items() if series_days and all(day in fitted for day in series_days)}
+    out = {}
+    for name, series_days in ends.items():
+        known = {day: max((c for c in fitted if c <= day), default=None) for day in series_days}
+        if series_days and None not in known.values():
+            out[name] = Pretrained(label, spec.n_lags, {day: fitted[c] for day, c in known.items()})
+    return out
+
+
+def spread(days: list, most: int) -> list:
+    """At most `most` of the sorted `days`, evenly spread, the first and the last among them.
+
+    >>> spread([1, 2, 3, 4, 5, 6, 7], 3)
+    [1, 4, 7]
+    """
+    if len(days) <= most:
+        return list(days)
+    return [days[i] for i in sorted(set(np.linspace(0, len(days) - 1, most).round().astype(int)))]
 
 
 def _examples(every: dict[str, pd.Series], n_lags: int, last: pd.Timestamp) -> list[Windows]:

@@ -235,10 +235,11 @@ const viewcast = (() => {
       const upto = Math.min(shown, path.w.length);
       line(f, path.w.slice(0, upto), path.b.slice(0, upto), "#d33", 2);
       f.ctx.fillStyle = "#fff"; f.ctx.beginPath(); f.ctx.arc(f.px(state.start[0]), f.py(state.start[1]), 4, 0, 7); f.ctx.fill();
-      const g = frame(curveCanvas, [0, Math.max(1, path.updates[path.updates.length - 1])], [0, Math.max(...path.loss.filter(Number.isFinite).slice(0, 1)) * 1.05], 44);
+      const xs = [0, Math.max(1, path.updates[path.updates.length - 1])];
+      const ys = [0, path.loss.filter(Number.isFinite).reduce((a, v) => Math.max(a, v), 1) * 1.05]; // a rising loss shows whole
+      const g = frame(curveCanvas, xs, ys, 44);
       g.ctx.clearRect(0, 0, g.W, g.H);
-      axes(g, [0, Math.max(1, path.updates[path.updates.length - 1])], [0, Math.max(...path.loss.filter(Number.isFinite).slice(0, 1)) * 1.05],
-        "update", state.loss === "mae" ? "loss (MAE, views)" : "loss (MSE, views²)");
+      axes(g, xs, ys, "update", state.loss === "mae" ? "loss (MAE, views)" : "loss (MSE, views²)");
       line(g, path.updates.slice(0, upto), path.loss.slice(0, upto), "#d33");
       const last = path.loss[upto - 1];
       root.querySelector(".result").textContent = path.diverged && upto === path.w.length

@@ -22,7 +22,8 @@ def many_report(run) -> str:
     if len(done):
         picks = done["picked"].value_counts()
         lines += ["", "Picked by validation (series):", tabulate(picks.head(SHOWN).reset_index().values.tolist(),
-                                                                 headers=["candidate", "series"], tablefmt="simple")]
+                                                                 headers=["candidate", "series"], tablefmt="simple",
+                                                                 disable_numparse=True)]
     if s["kind"] == "backtest" and s.get("against"):
         lines += ["", "viewcast against each method, MAE averaged over the horizons, per series:", beaten_table(s["against"])]
     unread = run.series[run.series["status"] != "ok"]
@@ -30,7 +31,7 @@ def many_report(run) -> str:
         rows = [[r.series, r.status, r.error] for r in unread.head(SHOWN).itertuples()]
         more = f" (the first {SHOWN}; all in series.csv)" if len(unread) > SHOWN else ""
         lines += ["", f"Not forecast{more}:", tabulate(rows, headers=["series", "status", "why"], tablefmt="simple",
-                                                        maxcolwidths=[30, None, 90])]
+                                                        maxcolwidths=[30, None, 90], disable_numparse=True)]
     return "\n".join(lines)
 
 

@@ -111,6 +111,6 @@ def save_many(run: ManyRun, out, force: bool = False):
         "series.csv": lambda path: run.series.to_csv(path, index=False),
         "validation.csv": lambda path: run.validation.to_csv(path, index=False),
         "summary.txt": lambda path: path.write_text(many_text.many_report(run) + "\n"),
-        "summary.json": lambda path: path.write_text(json.dumps(run.summary | {"interrupted": run.interrupted}, indent=2) + "\n"),
+        "summary.json": lambda path: path.write_text(json.dumps(run.summary | {"stopped_by": run.stopped_by}, indent=2) + "\n"),
     }
     return write_folder(out, writers, MANY_FOLDERS[run.kind], force)

@@ -74,9 +74,12 @@ def picture(fig: Figure, dpi: int = DPI, most: int = 150, budget: int = 800) -> 
         x_text, by_x = _x_text(ax)
         for label, xy, transform in marks:
             xy = np.asarray(xy, float).reshape(-1, 2)
-            xy = xy[np.isfinite(xy).all(axis=1)]
             if transform is not ax.transData or len(xy) == 0:
                 continue  # lines drawn across the axes (a minimum, a mark), shadings: not data to read
+            inside = ax.transAxes.inverted().transform(ax.transData.transform(xy))  # (points off the axes are not drawn)
+            xy = xy[np.isfinite(inside).all(axis=1) & (inside >= 0).all(axis=1) & (inside <= 1).all(axis=1)]
+            if len(xy) == 0:
+                continue
             xy = xy[np.unique(np.linspace(0, len(xy) - 1, min(most, len(xy))).round().astype(int))]
             named = label and not label.startswith("_")
             if by_x:  # a date or a category, then the line's name (or the axis's) and y
@@ -94,7 +97,8 @@ def _x_text(ax: Axes):
     if type(ax.xaxis.get_major_formatter()).__module__ == "matplotlib.dates":
         return (lambda x: f"{matplotlib.dates.num2date(x):%Y-%m-%d}"), True
     ticks = {float(t): label.get_text().replace("\n", " ") for t, label in zip(ax.get_xticks(), ax.get_xticklabels())}
-    if ticks and not any(text.replace("−", "-").replace(".", "", 1).lstrip("-").isdigit() for text in ticks.values()):
+    numeric = lambda text: "$" in text or text.replace("−", "-").replace(".", "", 1).replace(",", "").lstrip("-").isdigit()
+    if ax.get_xscale() == "linear" and ticks and not any(numeric(text) for text in ticks.values()):
         return (lambda x: ticks[min(ticks, key=lambda t: abs(t - x))]), True  # categories: the nearest tick's label
     return (lambda x: f"{x:,.4g}"), False
 

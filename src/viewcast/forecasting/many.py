@@ -100,9 +100,12 @@ class ManyRun:
     summary: dict
     series: pd.DataFrame
     table: pd.DataFrame
-    interrupted: bool = False
     validation: pd.DataFrame = field(default_factory=pd.DataFrame)
     stopped_by: str = ""  # what stopped the work before every series was done: "" (nothing), Ctrl-C, or the engine's error
+
+    @property
+    def interrupted(self) -> bool:
+        return bool(self.stopped_by)
 
 
 def run_many(collection: Collection, kind: str, config: ForecastConfig, options: dict | None = None,
@@ -154,7 +157,7 @@ def run_many(collection: Collection, kind: str, config: ForecastConfig, options:
     }
     if kind == "backtest":
         summary["against"] = beaten(table)
-    return ManyRun(kind, summary, series.reset_index(drop=True), table, bool(stopped_by), validation, stopped_by)
+    return ManyRun(kind, summary, series.reset_index(drop=True), table, validation, stopped_by)
 
 
 SERIES_COLUMNS = ("series", "status", "days", "first", "last", "picked", "seconds", "error")

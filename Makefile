@@ -8,13 +8,15 @@
 #               installed with apt-get where it can be; scripts/install-chromium)
 #   make bench  the speed benchmarks: training (adds scikit-learn to .venv, to compare with it), and
 #               many series at once on one core, every core and a local Dask cluster
+#   make catalogue  the Chinese message catalogues: new sentences of the code added to the .po files
+#               (to translate), the .mo files viewcast reads compiled from them
 #   make fuzz   the property-based tests of the file parsers with 10,000 generated inputs each
 #               (make test runs 60 of each)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench fuzz clean
+.PHONY: demo test bench fuzz catalogue clean
 
 $(VENV)/installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +35,9 @@ test: $(VENV)/installed
 $(VENV)/bench: $(VENV)/installed
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,classical,dask,bench]'
 	touch $@
+
+catalogue: $(VENV)/installed
+	$(BIN)/python scripts/catalogue.py
 
 bench: $(VENV)/bench
 	$(BIN)/python benchmarks/speed.py

@@ -9,6 +9,7 @@ they are registered here, in one place.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import signal
 import sys
@@ -19,7 +20,7 @@ import click
 from ..core.data import DATASETS, describe, load_dataset
 from ..engine.cpu import keep_freed_memory
 from ..errors import ViewcastError
-from . import forecast, lecture, train
+from . import forecast, lecture, options, train
 
 
 class Notes(logging.Handler):
@@ -44,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     in_main_thread = threading.current_thread() is threading.main_thread()  # (signals can only be set there)
     before = signal.signal(signal.SIGTERM, _stop_as_interrupted) if in_main_thread else None
     try:
-        return cli.main(args=argv, prog_name="viewcast", standalone_mode=False) or 0
+        # in a context of its own: the command's --lang ends with it
+        return contextvars.copy_context().run(cli.main, args=argv, prog_name="viewcast", standalone_mode=False) or 0
     except click.UsageError as err:  # one line, as every other error: what is wrong, and where the options are listed
         command = err.ctx.command_path if err.ctx is not None else "viewcast"
         click.echo(f"viewcast: error: {err.format_message()} ('{command} --help' lists the options)", err=True)
@@ -92,6 +94,7 @@ COMMANDS = (
     forecast.forecast_command, forecast.backtest_command,
 )
 for command in COMMANDS:
+    command.params.append(options.lang_option())
     cli.add_command(command)
 
 

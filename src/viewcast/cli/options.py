@@ -14,6 +14,7 @@ import click
 import pandas as pd
 from tabulate import tabulate
 
+from ..core import i18n
 from ..core.config import DataConfig
 from ..core.data import series_table
 from ..engine.parallel import ENGINES, use_engine
@@ -163,3 +164,13 @@ def parse_day(text: str, option: str) -> pd.Timestamp:
         return pd.Timestamp(datetime.strptime(text, "%Y-%m-%d"))
     except ValueError:
         raise ConfigError(f"{option} must be a day written YYYY-MM-DD; got {text!r}") from None
+
+
+def lang_option() -> click.Option:
+    """`--lang`, which every command takes: the language of its tables, sentences and report (`core.i18n`)."""
+    return click.Option(
+        ["--lang"], type=click.Choice(list(i18n.LANGUAGES)), envvar="VIEWCAST_LANG", default="en", show_default=True,
+        expose_value=False, is_eager=True, callback=lambda ctx, param, value: i18n.choose(value),
+        help="Language of the tables, the sentences and report.html: en, zh-TW (繁體中文) or zh-CN (简体中文); "
+             "also from $VIEWCAST_LANG. The lecture's English terms (Loss, Gradient Descent, Batch, Epoch...) stay English.",
+    )

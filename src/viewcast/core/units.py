@@ -14,12 +14,15 @@ with fewer than two significant digits. The forecasts are always at the data's p
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
-PERIOD_NAMES = {"train": "training", "val": "validation", "test": "test"}
+from .i18n import N_, _, ngettext
+
+PERIOD_NAMES = {"train": N_("training"), "val": N_("validation"), "test": N_("test")}
 """A period in a sentence: 'the training period'."""
 
-PERIOD_HEADERS = {"train": "train", "val": "validation", "test": "test"}
+PERIOD_HEADERS = {"train": N_("train"), "val": N_("validation"), "test": N_("test")}
 """A period as a table's column or a short label: 'train 1,438 of 1,461'."""
 
 
@@ -109,8 +112,34 @@ def decimals_of(values) -> int:
 
 
 def days(n: int) -> str:
-    """'1 day', '7 days'."""
+    """'1 day', '7 days': in the labels that name a model ('linear on 7 days'), always English."""
     return f"{n} day" if n == 1 else f"{n} days"
+
+
+def days_text(n: int) -> str:
+    """`days` in the current language, for sentences: '7 days', '7 天'."""
+    return ngettext("{n} day", "{n} days", n).format(n=n)
+
+
+_LABEL = re.compile(r"(?P<baseline>baseline: )?(?P<model>.+?)(?: on (?P<n>\d+) days?)?")
+
+
+def model_label(label: str) -> str:
+    """A model's label ('relu:100 on 56 days', 'baseline: same as 7 days ago') in the current language.
+
+    The labels are names that the saved results use as keys, written in English; this is how they are shown.
+    """
+    match = _LABEL.fullmatch(label)
+    name = match["model"]
+    if name in RULES:
+        name = _(name)
+    if match["n"]:
+        name = _("{model} on {days}").format(model=name, days=days_text(int(match["n"])))
+    return _("baseline: {rule}").format(rule=name) if match["baseline"] else name
+
+
+RULES = (N_("same as yesterday"), N_("same as 7 days ago"))
+"""The naive rules' names (`baselines.BASELINES`), for the catalogue."""
 
 
 def with_spread(summary: dict) -> str:

@@ -29,8 +29,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..core.features import Split, make_windows
+from ..core.i18n import N_
 from ..errors import DataError
 
+STARTS = (N_("usual"), N_("confidently wrong"))
+"""The two starts: the usual initial weights, and output biases that say "not above" confidently."""
 LEVEL_DAYS = 7
 N_HIDDEN, N_EPOCHS, LR = 10, 300, 1.0
 WRONG = 4.0  # the confidently wrong start: output biases -4 for "above", +4 for "not above"
@@ -98,7 +101,7 @@ def run_classification(series: pd.Series, split: Split, n_lags: int = 7, seed: i
     X_test, y_test, rule_test = examples(series, n_lags, split.test)
     tensors = [torch.tensor(a, dtype=torch.float32) if a.dtype != np.int64 else torch.tensor(a) for a in (X, y, X_test, y_test)]
     runs = []
-    for start in ("usual", "confidently wrong"):
+    for start in STARTS:
         for loss in ("cross-entropy", "mse"):
             model = classifier(n_lags, seed, wrong_start=start != "usual")
             curves = train(model, tensors[0], tensors[1], loss, n_epochs, tensors[2], tensors[3])

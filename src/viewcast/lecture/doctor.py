@@ -29,23 +29,25 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.baselines import BASELINES
+from ..core.i18n import N_, _
 from ..core.models import parse_spec
-from ..core.units import days, k, spread
+from ..core.units import days, days_text, k, model_label, spread
 from ..engine import files
 from .folder import load_lecture
-from .guide import OPTIMIZATION_FAILURE, OVERFITTING, Loss, compare
+from .guide import OPTIMIZATION_FAILURE, OVERFITTING, Loss, compare, told
 from .sweep import is_sweep_folder, load_sweep
 
-MODEL_BIAS = "model bias"
-MISMATCH = "shift between periods"
+MODEL_BIAS = N_("model bias")
+MISMATCH = N_("shift between periods")
 NEXT = {
-    OPTIMIZATION_FAILURE: "train longer or with another learning rate or optimizer (`viewcast optimizers`), "
-                          "and ask the Hessian where training ended (`viewcast diagnose RUN`)",
-    MODEL_BIAS: "give the function more to work with: more days as inputs, more units or layers",
-    OVERFITTING: "fewer parameters, more training data, early stopping (--patience) or a model picked by validation",
-    MISMATCH: "validate on the most recent period (as the selection does), train on recent data, or use inputs "
-              "scaled by the recent level (`viewcast forecast --inputs level`)",
+    OPTIMIZATION_FAILURE: N_("train longer or with another learning rate or optimizer (`viewcast optimizers`), "
+                             "and ask the Hessian where training ended (`viewcast diagnose RUN`)"),
+    MODEL_BIAS: N_("give the function more to work with: more days as inputs, more units or layers"),
+    OVERFITTING: N_("fewer parameters, more training data, early stopping (--patience) or a model picked by validation"),
+    MISMATCH: N_("validate on the most recent period (as the selection does), train on recent data, or use inputs "
+                 "scaled by the recent level (`viewcast forecast --inputs level`)"),
 }
+"""What to try next for each kind of finding (in English; `Finding.advice` in the current language)."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class Finding:
 
     @property
     def advice(self) -> str:
-        return NEXT[self.kind]
+        return _(NEXT[self.kind])
 
 
 def examine(results: dict) -> list[Finding]:
@@ -68,8 +70,7 @@ def examine(results: dict) -> list[Finding]:
     # (the one-day table's row is in the others, on their shared days)
     for table in tables:
         findings += _large_training_loss(table)
-        findings += [Finding(v["kind"], v["bigger"], v["text"]) for v in table["diagnosis"]
-                     if v["kind"] in (OPTIMIZATION_FAILURE, OVERFITTING)]
+        findings += [Finding(v.kind, v.bigger, v.text) for v in told(table) if v.kind in (OPTIMIZATION_FAILURE, OVERFITTING)]
     findings += _shift(tables)
     unique = {}
     for finding in findings:  # a row in two tables (linear on 56 days) is found once
@@ -94,14 +95,15 @@ def _large_training_loss(table: dict) -> list[Finding]:
             continue
         contained = [(name, mae) for name, mae in beaten_by if _contains(row["spec"], row["n_lags"], BASELINES[name])]
         name, mae = min(contained or beaten_by, key=lambda item: item[1])  # a rule it could be, first
-        numbers = f"training MAE {spread(train['mean'], train['std'])} against {k(mae)} for '{name}', on the same days"
+        said = {"model": model_label(row["label"]), "rule": _(name), "loss": spread(train["mean"], train["std"]), "rule_loss": k(mae)}
         if contained:
-            text = (f"{row['label']}: a large training loss ({numbers}), though its function set contains '{name}': "
-                    "the optimizer did not find a point it could have; an optimization failure")
+            text = _("{model}: a large training loss (training MAE {loss} against {rule_loss} for '{rule}', on the same days), "
+                     "though its function set contains '{rule}': the optimizer did not find a point it could have; an "
+                     "optimization failure").format(**said)
             findings.append(Finding(OPTIMIZATION_FAILURE, row["label"], text))
         else:
-            text = (f"{row['label']}: a large training loss ({numbers}); it cannot express '{name}' "
-                    f"(it sees {row['n_lags']} day{'s' if row['n_lags'] > 1 else ''}): model bias")
+            text = _("{model}: a large training loss (training MAE {loss} against {rule_loss} for '{rule}', on the same days); "
+                     "it cannot express '{rule}' (it sees {days}): model bias").format(days=days_text(row["n_lags"]), **said)
             findings.append(Finding(MODEL_BIAS, row["label"], text))
     return findings
 
@@ -121,10 +123,11 @@ def _shift(tables: list[dict]) -> list[Finding]:
     name, ratio = min(ratios.items(), key=lambda item: item[1])
     models = {row["label"]: row["test"]["mean"] / row["train"]["mean"] for t in tables for row in t["rows"] if row["train"]["mean"] > 0}
     low, high = min(models, key=models.get), max(models, key=models.get)
-    text = (f"even '{name}', which learns nothing, is {ratio:.1f}× worse on the test period than on the training "
-            f"days; the models are {models[low]:.1f}× ({low}) to {models[high]:.1f}× ({high}) worse: the test period "
-            "is harder than the training one, a shift between periods (mismatch); only the part of a gap beyond "
-            f"{ratio:.1f}× points at the model")
+    text = _("even '{rule}', which learns nothing, is {ratio}× worse on the test period than on the training days; the "
+             "models are {low}× ({low_model}) to {high}× ({high_model}) worse: the test period is harder than the training "
+             "one, a shift between periods (mismatch); only the part of a gap beyond {ratio}× points at the model").format(
+        rule=_(name), ratio=f"{ratio:.1f}", low=f"{models[low]:.1f}", low_model=model_label(low),
+        high=f"{models[high]:.1f}", high_model=model_label(high))
     return [Finding(MISMATCH, "the test period", text)]
 
 
@@ -171,35 +174,42 @@ def prescribe(results: dict, trials: pd.DataFrame | None = None) -> str:
     findings = examine_sweep(results, trials) if sweep else examine(results)
     by_kind = {kind: [f for f in findings if f.kind == kind] for kind in (MODEL_BIAS, OPTIMIZATION_FAILURE, OVERFITTING, MISMATCH)}
     n_seeds = len(results["grid"]["seeds"]) if sweep else len(results["seeds"])
-    unseen = "validation" if sweep else "test"
-    lines = [f"The lecture's general guide on {'a sweep of ' if sweep else ''}{results['data']['source']} (MAE in views; "
-             f"mean ± std over {n_seeds} seeds; a difference counts beyond the seed spread)", ""]
+    source = results["data"]["source"]
+    lines = [(_("The lecture's general guide on a sweep of {source} (MAE in views; mean ± std over {n} seeds; a difference "
+                "counts beyond the seed spread)") if sweep else
+              _("The lecture's general guide on {source} (MAE in views; mean ± std over {n} seeds; a difference counts beyond "
+                "the seed spread)")).format(source=source, n=n_seeds), ""]
     steps = (
-        ("1. Is the training loss large? Compare with what the model could express.", (MODEL_BIAS, OPTIMIZATION_FAILURE)),
-        (f"2. The training loss is small: is the {unseen} loss large?", (OVERFITTING, MISMATCH)),
+        (_("1. Is the training loss large? Compare with what the model could express."), (MODEL_BIAS, OPTIMIZATION_FAILURE)),
+        (_("2. The training loss is small: is the validation loss large?") if sweep else
+         _("2. The training loss is small: is the test loss large?"), (OVERFITTING, MISMATCH)),
     )
     for title, kinds in steps:
         lines.append(title)
         found = [f for kind in kinds for f in by_kind[kind]]
-        if not found:
-            lines.append("   nothing found: " + ("every model trains at least as well as the naive rules it contains"
-                                                   if kinds[0] == MODEL_BIAS else f"no bigger model does worse on {unseen} data"))
+        if not found and kinds[0] == MODEL_BIAS:
+            lines.append("   " + _("nothing found: every model trains at least as well as the naive rules it contains"))
+        elif not found:
+            lines.append("   " + (_("nothing found: no bigger model does worse on validation data") if sweep else
+                                  _("nothing found: no bigger model does worse on test data")))
         if kinds[0] == OVERFITTING and n_seeds < 2:
-            lines.append("   (one seed: no spread to tell a difference from luck, so no pair of models is judged; use 2 or more seeds)")
+            lines.append("   " + _("(one seed: no spread to tell a difference from luck, so no pair of models is judged; use 2 or "
+                                      "more seeds)"))
         for finding in found:
-            lines.append(f"   - [{finding.kind}] {finding.text.rstrip('.')}.")
+            lines.append(f"   - [{_(finding.kind)}] {finding.text.rstrip('.')}.")
         for kind in kinds:
             if by_kind[kind]:
-                lines.append(f"     next, for {kind}: {NEXT[kind]}.")
+                lines.append("     " + _("next, for {kind}: {advice}.").format(kind=_(kind), advice=_(NEXT[kind])))
         lines.append("")
     if sweep:
         best = results["best"]
-        lines.append(f"3. Which model to use: the best by validation, {best['model']} on {days(best['lags'])}, lr {best['lr']:g} "
-                     f"(validation MAE {best['val_mae']:,.0f}); train it with `viewcast train` to score it on the test period once.")
+        lines.append(_("3. Which model to use: the best by validation, {model}, lr {lr} (validation MAE {loss}); train it with "
+                       "`viewcast train` to score it on the test period once.").format(
+            model=model_label(f"{best['model']} on {days(best['lags'])}"), lr=f"{best['lr']:g}", loss=f"{best['val_mae']:,.0f}"))
     elif results.get("selection"):
         selection = results["selection"]
-        lines.append(f"3. Which model to use: pick by validation, not by the test. Picked: {selection['picked']} "
-                     f"(test {k(selection['picked_test']['mean'])}, looked at once).")
+        lines.append(_("3. Which model to use: pick by validation, not by the test. Picked: {model} (test {loss}, looked at "
+                       "once).").format(model=model_label(selection["picked"]), loss=k(selection["picked_test"]["mean"])))
     return "\n".join(lines)
 
 

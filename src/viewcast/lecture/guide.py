@@ -19,14 +19,15 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ..core.units import k
+from ..core.i18n import N_, _
+from ..core.units import k, model_label
 
-OPTIMIZATION_FAILURE = "optimization failure"
-OVERFITTING = "overfitting"
-BETTER = "better"
-NO_TEST_GAIN = "no gain on test"
-WITHIN_SPREAD = "within the seed spread"
-ONE_SEED = "one seed"
+OPTIMIZATION_FAILURE = N_("optimization failure")
+OVERFITTING = N_("overfitting")
+BETTER = N_("better")
+NO_TEST_GAIN = N_("no gain on test")
+WITHIN_SPREAD = N_("within the seed spread")
+ONE_SEED = N_("one seed")
 
 
 @dataclass(frozen=True)
@@ -68,37 +69,40 @@ def compare(smaller: str, bigger: str, train: tuple[Loss, Loss], test: tuple[Los
     """
     d_train, s_train = _change(*train)
     d_test, s_test = _change(*test)
-    numbers = (
-        f"training {k(train[0].mean, 3)} → {k(train[1].mean, 3)}, test {k(test[0].mean, 3)} → {k(test[1].mean, 3)}"
-    )
+    numbers = _("training {train_small} → {train_big}, test {test_small} → {test_big}").format(
+        train_small=k(train[0].mean, 3), train_big=k(train[1].mean, 3), test_small=k(test[0].mean, 3), test_big=k(test[1].mean, 3))
     if min(loss.n_seeds for loss in (*train, *test)) < 2:
         kind = ONE_SEED
-        why = "with one seed there is no spread to tell an effect from luck: train two or more seeds"
+        why = _("with one seed there is no spread to tell an effect from luck: train two or more seeds")
     elif d_train > s_train:
         kind = OPTIMIZATION_FAILURE
-        why = (
-            f"a higher training loss, though its function set includes that of {smaller}: "
-            "an optimization failure, not overfitting"
-        )
+        why = _("a higher training loss, though its function set includes that of {smaller}: "
+                "an optimization failure, not overfitting").format(smaller=model_label(smaller))
     elif d_train >= -s_train:
         kind = WITHIN_SPREAD
-        why = (
-            f"the training losses differ by {abs(d_train):,.1f} views, no more than the seed spread "
-            f"({s_train:,.1f}): neither an optimization failure nor overfitting can be told"
-        )
+        why = _("the training losses differ by {change} views, no more than the seed spread ({spread}): neither an "
+                "optimization failure nor overfitting can be told").format(change=f"{abs(d_train):,.1f}", spread=f"{s_train:,.1f}")
     elif d_test > s_test:
         kind = OVERFITTING
-        why = "better on the training data, worse on unseen data: overfitting"
+        why = _("better on the training data, worse on unseen data: overfitting")
     elif d_test < -s_test:
         kind = BETTER
-        why = "better on both the training data and unseen data"
+        why = _("better on both the training data and unseen data")
     else:
         kind = NO_TEST_GAIN
-        why = (
-            f"better on the training data, but the test losses differ by {abs(d_test):,.1f} views, "
-            f"no more than the seed spread ({s_test:,.1f}): no gain on unseen data"
-        )
-    return Verdict(smaller, bigger, kind, f"{bigger} vs {smaller}: {why} ({numbers}).", d_train, s_train, d_test, s_test)
+        why = _("better on the training data, but the test losses differ by {change} views, no more than the seed spread "
+                "({spread}): no gain on unseen data").format(change=f"{abs(d_test):,.1f}", spread=f"{s_test:,.1f}")
+    text = _("{bigger} vs {smaller}: {why} ({numbers}).").format(
+        bigger=model_label(bigger), smaller=model_label(smaller), why=why, numbers=numbers)
+    return Verdict(smaller, bigger, kind, text, d_train, s_train, d_test, s_test)
+
+
+def told(table: dict) -> list[Verdict]:
+    """A saved table's verdicts (its `diagnosis`), judged again from its rows in the current language:
+    the same pairs, the same numbers, the words of `--lang`."""
+    rows = {row["label"]: row for row in table["rows"]}
+    return [compare(v["smaller"], v["bigger"], *(tuple(Loss.of(rows[label][period]) for label in (v["smaller"], v["bigger"]))
+                                                 for period in ("train", "test"))) for v in table["diagnosis"]]
 
 
 def _change(smaller: Loss, bigger: Loss) -> tuple[float, float]:

@@ -18,6 +18,7 @@ from ..core.baselines import BASELINES, baseline_days, evaluate_baselines
 from ..core.config import TrainConfig
 from ..core.features import Period, Windows, daily, make_windows, require_examples, shared_days
 from ..core.forecaster import Forecaster, evaluate_windows
+from ..core.i18n import N_
 from ..core.metrics import over_seeds
 from ..core.optimize import training_cost
 from ..core.selection import pick
@@ -64,16 +65,16 @@ LAGS = (1, 7, 28, 56)
 
 
 TABLES = (
-    Table("one_day", "One day, linear: y = b + w x₁", (Row("linear", 1, (480, 580)),), (), shared_days=False),
+    Table("one_day", N_("One day, linear: y = b + w x₁"), (Row("linear", 1, (480, 580)),), (), shared_days=False),
     Table(
         "lags",
-        "More days, linear: y = b + Σ w_j x_j",
+        N_("More days, linear: y = b + Σ w_j x_j"),
         tuple(Row("linear", n, ref) for n, ref in zip(LAGS, [(480, 580), (380, 490), (330, 460), (320, 460)])),
         ((0, 1, 2, 3),),
     ),
     Table(
         "width",
-        "Width: one hidden layer on 56 days, y = b + cᵀσ(b + W x)",
+        N_("Width: one hidden layer on 56 days, y = b + cᵀσ(b + W x)"),
         (
             Row("linear", 56, (320, 460)),
             Row("relu:10", 56, (320, 450)),
@@ -87,7 +88,7 @@ TABLES = (
     ),
     Table(
         "depth",
-        "Depth: layers of 100 ReLU on 56 days",
+        N_("Depth: layers of 100 ReLU on 56 days"),
         tuple(
             Row("relu:100" + (f"x{n}" if n > 1 else ""), 56, ref)
             for n, ref in zip((1, 2, 3, 4), [(280, 430), (180, 390), (140, 380), (100, 440)])

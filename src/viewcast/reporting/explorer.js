@@ -204,6 +204,10 @@ const viewcast = (() => {
     }));
   }
 
+  function say(data, key, fields) { // one of the page's sentences (explorer.words), its {fields} filled
+    return data.words[key].replace(/\{(\w+)\}/g, (whole, name) => (name in fields ? String(fields[name]) : whole));
+  }
+
   function every(values, most) { // at most `most` evenly spread values of a grid axis
     const step = Math.max(1, Math.ceil(values.length / most));
     return values.filter((_, i) => i % step === 0);
@@ -224,7 +228,7 @@ const viewcast = (() => {
       state.momentum = control("momentum").checked ? Number(control("lambda").value) : 0;
       root.querySelector(".lr").textContent = `η = ${state.lr.toPrecision(2)}`;
       root.querySelector(".lambda").textContent = `λ = ${Number(control("lambda").value).toFixed(2)}`;
-      root.querySelector(".updates").textContent = `${state.updates} updates`;
+      root.querySelector(".updates").textContent = say(data, "updates", { n: state.updates });
     }
     function draw(path) {
       grids[state.loss] = grids[state.loss] || lossGrid(data, ws, bs, state.loss);
@@ -239,12 +243,12 @@ const viewcast = (() => {
       const ys = [0, path.loss.filter(Number.isFinite).reduce((a, v) => Math.max(a, v), 1) * 1.05]; // a rising loss shows whole
       const g = frame(curveCanvas, xs, ys, 44);
       g.ctx.clearRect(0, 0, g.W, g.H);
-      axes(g, xs, ys, "update", state.loss === "mae" ? "loss (MAE, views)" : "loss (MSE, views²)");
+      axes(g, xs, ys, data.words.update, data.words[state.loss]);
       line(g, path.updates.slice(0, upto), path.loss.slice(0, upto), "#d33");
       const last = path.loss[upto - 1];
       root.querySelector(".result").textContent = path.diverged && upto === path.w.length
-        ? `The loss exploded at update ${path.diverged}: η is too large.`
-        : `After ${path.updates[upto - 1]} updates: w = ${path.w[upto - 1].toFixed(3)}, b = ${path.b[upto - 1].toFixed(1)}, L = ${short(last)}.`;
+        ? say(data, "exploded", { n: path.diverged })
+        : say(data, "after", { n: path.updates[upto - 1], w: path.w[upto - 1].toFixed(3), b: path.b[upto - 1].toFixed(1), loss: short(last) });
     }
     function run() { // drawn as it is computed, a few updates a frame
       read();
@@ -279,20 +283,21 @@ const viewcast = (() => {
       const fitted = curve(t, model.pieces, model.b, model.c), lo = Math.min(...y, ...fitted), hi = Math.max(...y, ...fitted);
       const f = frame(canvas, [t0, t1], [lo, hi], 44);
       f.ctx.clearRect(0, 0, f.W, f.H);
-      axes(f, [t0, t1], [lo, hi], "training day", "views");
+      axes(f, [t0, t1], [lo, hi], data.words.day, data.words.views);
       line(f, t, y, "#999", 1);
       line(f, t, fitted, "#d33", 2);
-      root.querySelector(".result").textContent = `MSE ${short(mse(fitted, y))} views², b = ${short(model.b)}, ` +
-        model.c.map((c, j) => `c${j + 1} = ${short(c)}`).join(", ");
+      root.querySelector(".result").textContent = say(data, "fitted", { mse: short(mse(fitted, y)), b: short(model.b),
+        c: model.c.map((c, j) => `c${j + 1} = ${short(c)}`).join(", ") });
       list.replaceChildren(...model.pieces.map((p, j) => pieceRow(p, j)));
     }
     function pieceRow(p, j) {
       const row = document.createElement("div");
-      row.innerHTML = `<select><option value="hard">hard sigmoid</option><option value="sigmoid">sigmoid</option><option value="relu">ReLU</option></select>
-        <label>where <input type="range" min="${t0}" max="${t1}" step="1" value="${p.center}"></label>
-        <label>how wide <input type="range" min="1" max="${span}" step="1" value="${p.width}"></label>
-        <label>height c <input type="range" min="${-2 * Math.max(...y)}" max="${2 * Math.max(...y)}" step="1" value="${model.c[j]}"></label>
-        <button type="button">remove</button>`;
+      const w = data.words; // the page's own words (explorer.words), already escaped
+      row.innerHTML = `<select>${w.pieces}</select>
+        <label>${w.where} <input type="range" min="${t0}" max="${t1}" step="1" value="${p.center}"></label>
+        <label>${w.wide} <input type="range" min="1" max="${span}" step="1" value="${p.width}"></label>
+        <label>${w.height} <input type="range" min="${-2 * Math.max(...y)}" max="${2 * Math.max(...y)}" step="1" value="${model.c[j]}"></label>
+        <button type="button">${w.remove}</button>`;
       const [kind, center, width, height] = row.querySelectorAll("select, input");
       kind.value = p.kind;
       kind.addEventListener("input", () => { p.kind = kind.value; render(); });
@@ -324,7 +329,8 @@ const viewcast = (() => {
         line(f, path.w, path.b, "#d33", 1.5);
         f.ctx.fillStyle = "#fff"; f.ctx.beginPath(); f.ctx.arc(f.px(data.start[0]), f.py(data.start[1]), 3, 0, 7); f.ctx.fill();
         f.ctx.fillStyle = "#222"; f.ctx.font = "12px system-ui, sans-serif"; f.ctx.textAlign = "left";
-        f.ctx.fillText(`${batch ? `batch ${batch}` : "full batch"}: ${updates} updates, MSE ${short(path.loss[path.loss.length - 1])}`, f.pad, 15);
+        const loss = short(path.loss[path.loss.length - 1]);
+        f.ctx.fillText(batch ? say(data, "batch", { size: batch, n: updates, loss }) : say(data, "full", { n: updates, loss }), f.pad, 15);
       });
     }
     root.querySelector(".step").addEventListener("click", () => { updates += 1; draw(); });

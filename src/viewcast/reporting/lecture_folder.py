@@ -27,7 +27,7 @@ def save_lecture(run: LectureRun, out: Path, force: bool = False) -> Path:
         **({"mismatch.json": lambda path: _write_json(path, run.mismatch, indent=1)} if run.mismatch else {}),
         **({"optimizers.json": lambda path: _write_json(path, run.optimizers)} if run.optimizers else {}),
         **({"classification.json": lambda path: _write_json(path, run.classification)} if run.classification else {}),
-        "report.html": lambda path: path.write_text(report.build(load_lecture(path.parent))[0]),
+        "report.html": lambda path: path.write_text(report.build(load_lecture(path.parent))[0], encoding="utf-8"),
     }
     return write_folder(out, writers, LECTURE_FOLDER, force)
 

@@ -17,7 +17,7 @@ from ..forecasting.forecast import ForecastRun
 from ..forecasting.many import ManyRun
 from ..forecasting.validation import validation_frame
 from ..lecture.optimizers import table as optimizers_table
-from . import forecast_text, many_text, plots
+from . import forecast_plots, forecast_text, many_text, plots
 from .guide_sections import optimizer_figures
 
 OPTIMIZERS_FOLDER = FolderKind(
@@ -50,7 +50,7 @@ def save_forecast(run: ForecastRun, out, force: bool = False):
     def picture(path):
         data = run.summary["data"]
         note = f"{run.summary['source']}; chosen by validation: {run.summary['picked']}"
-        fig = plots.next_days(run.recent, run.forecast, run.summary["coverage"], Units.of(data), note)
+        fig = forecast_plots.next_days(run.recent, run.forecast, run.summary["coverage"], Units.of(data), note)
         path.write_bytes(plots.png(fig))
 
     record = run.summary | {"forecast": run.forecast.astype({"date": str}).to_dict("records"), "validation": run.selection.table}
@@ -78,7 +78,7 @@ def save_backtest(run: BacktestRun, out, force: bool = False):
         fig, (ax,) = plots.panels(1, (10, 3.5))
         mine = run.predictions[(run.predictions["method"] == run.scores[0]["method"]) & (run.predictions["horizon"] == 1)]
         dates = pd.DatetimeIndex(mine["date"])
-        plots.forecast_band(pd.Series(mine["actual"].to_numpy(), index=dates), dates, mine["forecast"], mine["lower"],
+        forecast_plots.forecast_band(pd.Series(mine["actual"].to_numpy(), index=dates), dates, mine["forecast"], mine["lower"],
                             mine["upper"], run.summary["coverage"], f"{run.summary['source']}, 1 day ahead: {run.scores[0]['method']}", ax)
         path.write_bytes(plots.png(fig))
 

@@ -15,11 +15,14 @@ draws on it, and returns the axes, so figures can be combined or saved by the ca
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import matplotlib
 import matplotlib.dates
+import matplotlib.font_manager
 import matplotlib.ticker
 
 matplotlib.use("Agg")  # files only: no screen is needed, none is opened
@@ -29,9 +32,35 @@ import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from ..core import units  # noqa: E402
-from ..core.units import PERIOD_NAMES  # noqa: E402
+from ..core import i18n  # noqa: E402
+from ..core.i18n import figure_text  # noqa: E402
+from ..core.units import PERIOD_NAMES, model_label  # noqa: E402
 from ..lecture.surface import Path  # noqa: E402
+
+
+@contextlib.contextmanager
+def speaking() -> Iterator[None]:
+    """Figures drawn inside speak the current language when a font with Chinese characters is
+    installed (matplotlib would draw empty boxes without one); else their words stay English."""
+    font = _cjk_font() if i18n.language() != "en" else None
+    if font is None:
+        yield
+        return
+    with matplotlib.rc_context({"font.sans-serif": [font, *matplotlib.rcParams["font.sans-serif"]]}), i18n.figures_translated():
+        yield
+
+
+@functools.cache
+def _cjk_font() -> str | None:
+    known = ("Noto Sans CJK", "Noto Sans TC", "Noto Sans SC", "Source Han Sans", "Microsoft JhengHei", "Microsoft YaHei",
+             "PingFang", "Heiti", "SimHei", "WenQuanYi", "AR PL", "Droid Sans Fallback")
+    names = sorted({font.name for font in matplotlib.font_manager.fontManager.ttflist})
+    return next((name for prefix in known for name in names if name.startswith(prefix)), None)
+
+
+def figure_label(label: str) -> str:
+    """A model's label in a figure (`units.model_label` when figures speak the current language)."""
+    return model_label(label) if i18n.figures_speak() else label
 
 
 def panels(n: int, figsize: tuple[float, float], sharey: bool = False) -> tuple[Figure, list[Axes]]:
@@ -123,7 +152,7 @@ def error_surface(
     ax = ax or plt.subplots(layout="constrained", figsize=(6, 4.5))[1]
     levels = np.quantile(grid, np.linspace(0, 1, 16))  # even steps in rank: detail near the valley
     filled = ax.contourf(w, b, grid, levels=np.unique(levels), cmap="viridis_r")
-    ax.figure.colorbar(filled, ax=ax, label=f"{loss.upper()} on training days")
+    ax.figure.colorbar(filled, ax=ax, label=figure_text("{loss} on training days").format(loss=loss.upper()))
     for color, path in zip(PATH_COLORS, paths):
         diverged = path.diverged_at is not None
         style = {"ls": "--", "lw": 0.8, "zorder": 2} if diverged else {"ls": "-", "lw": 1.6, "zorder": 3}
@@ -135,14 +164,14 @@ def error_surface(
             at = np.searchsorted(path.updates, mark)
             if at < len(path.updates) and path.updates[at] == mark:
                 ax.plot(path.w[at], path.b[at], "D", color="white", mec=color, ms=6, zorder=5)
-                ax.annotate(f"{mark:,} updates", (path.w[at], path.b[at]), xytext=(6, 4),
+                ax.annotate(figure_text("{n} updates").format(n=f"{mark:,}"), (path.w[at], path.b[at]), xytext=(6, 4),
                             textcoords="offset points", fontsize=7, color="white")
     if best_grid is not None:
-        ax.plot(*best_grid, "x", color="black", ms=9, mew=2, label="best grid point")
+        ax.plot(*best_grid, "x", color="black", ms=9, mew=2, label=figure_text("best grid point"))
     if exact is not None:
-        ax.plot(*exact, "*", color="gold", mec="black", ms=13, label="exact optimum")
-    ax.set(xlim=(w[0], w[-1]), ylim=(b[0], b[-1]), xlabel="w (weight on yesterday's views)", ylabel="b (views)")
-    ax.set_title(f"Error surface of y = b + w x₁ ({loss.upper()})")
+        ax.plot(*exact, "*", color="gold", mec="black", ms=13, label=figure_text("exact optimum"))
+    ax.set(xlim=(w[0], w[-1]), ylim=(b[0], b[-1]), xlabel=figure_text("w (weight on yesterday's views)"), ylabel=figure_text("b (views)"))
+    ax.set_title(figure_text("Error surface of y = b + w x₁ ({loss})").format(loss=loss.upper()))
     ax.legend(loc="upper right", fontsize=7, framealpha=0.8)
     return ax
 
@@ -154,19 +183,21 @@ def loss_by_update(paths: Sequence[Path], loss: str = "mse", ax: Axes | None = N
         ax.plot(np.maximum(path.updates, 1), path.loss, "-", color=color, label=_path_label(path))
         if path.diverged_at is not None:
             ax.plot(path.updates[-1:], path.loss[-1:], "X", color=color, ms=9)
-    ax.set(xscale="log", yscale="log", xlabel="updates", ylabel=f"training {loss.upper()}")
-    ax.set_title("Loss during gradient descent")
+    ax.set(xscale="log", yscale="log", xlabel=figure_text("updates"), ylabel=figure_text("training {loss}").format(loss=loss.upper()))
+    ax.set_title(figure_text("Loss during gradient descent"))
     ax.legend(fontsize=7)
     return ax
 
 
 def _path_label(path: Path) -> str:
     if path.name:
-        return path.name + (f": diverged at update {path.diverged_at:,}" if path.diverged_at is not None else "")
-    batch = "full batch" if path.batch_size == 0 else f"B = {path.batch_size} ({path.updates_per_epoch:,} updates per epoch)"
-    label = f"η = {path.lr:g}, {batch}"
+        label = path.name
+    else:
+        batch = (figure_text("full batch") if path.batch_size == 0 else
+                 figure_text("B = {size} ({n} updates per epoch)").format(size=path.batch_size, n=f"{path.updates_per_epoch:,}"))
+        label = f"η = {path.lr:g}, {batch}"
     if path.diverged_at is not None:
-        label += f": diverged at update {path.diverged_at:,}"
+        label = figure_text("{path}: diverged at update {n}").format(path=label, n=f"{path.diverged_at:,}")
     return label
 
 
@@ -191,16 +222,19 @@ def loss_curves(curves: pd.DataFrame, loss: str = "mae", title: str = "", unit: 
         by_seed = curves.pivot_table(index="epoch", columns="seed", values=column)
         for seed in by_seed.columns:
             ax.plot(by_seed.index, by_seed[seed], color=color, lw=0.6, alpha=0.3)
-        ax.plot(by_seed.index, by_seed.mean(axis=1), color=color, lw=2, label=f"{PERIOD_NAMES[period]} (mean of {by_seed.shape[1]})")
+        name = figure_text(PERIOD_NAMES[period])
+        ax.plot(by_seed.index, by_seed.mean(axis=1), color=color, lw=2,
+                label=figure_text("{period} (mean of {n})").format(period=name, n=by_seed.shape[1]))
     if "val" in periods:
         mean = curves.groupby("epoch")["val_loss"].mean()
         best = int(mean.idxmin())
         ax.axvline(best, color=CURVE_COLORS["val"], ls=":", lw=1)
-        ax.plot(best, mean[best], "o", color=CURVE_COLORS["val"], ms=7, mfc="white", label=f"lowest validation loss: epoch {best}")
+        ax.plot(best, mean[best], "o", color=CURVE_COLORS["val"], ms=7, mfc="white",
+                label=figure_text("lowest validation loss: epoch {n}").format(n=best))
     values = curves[[f"{p}_loss" for p in periods]].to_numpy(dtype=float)
     if np.nanmax(values) > 10 * np.nanmin(values[values > 0]):
         ax.set_yscale("log")
-    ax.set(xlabel="epoch", ylabel=f"{loss.upper()} ({unit})", title=title or "Loss per epoch")
+    ax.set(xlabel="epoch", ylabel=f"{loss.upper()} ({figure_text(unit)})", title=title or figure_text("Loss per epoch"))
     ax.legend(fontsize=7)
     return ax
 
@@ -211,7 +245,8 @@ def optimizer_curves(networks: list[dict], title: str = "", loss: str = "mae", a
     for color, run in zip(PATH_COLORS, networks):
         curves = run["curves"]
         ax.plot(curves["epoch"], curves["train_loss"], color=color, lw=1.6, label=f"{run['optimizer']}, η = {run['lr']:g}")
-    ax.set(yscale="log", xlabel="epoch", ylabel=f"training {loss.upper()} (views)", title=title or "Training loss per epoch")
+    ax.set(yscale="log", xlabel="epoch", ylabel=figure_text("training {loss} (views)").format(loss=loss.upper()),
+           title=title or figure_text("Training loss per epoch"))
     plain = matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:,.0f}")  # 80, 100, 200: not 10²
     ax.yaxis.set_major_formatter(plain)
     ax.yaxis.set_minor_formatter(plain)
@@ -224,8 +259,9 @@ def classification_loss(z: np.ndarray, grid: np.ndarray, name: str, ax: Axes | N
     ax = ax or plt.subplots(layout="constrained", figsize=(5, 4.5))[1]
     filled = ax.contourf(z, z, grid, levels=20, cmap="viridis_r")
     ax.figure.colorbar(filled, ax=ax, label=name)
-    ax.plot(-4, 4, "o", color="tab:red", ms=7, label="far from the answer: (-4, 4)")
-    ax.set(xlabel="z₁ (the right class)", ylabel="z₂", title=f"{name} of softmax(z₁, z₂), class 1 right")
+    ax.plot(-4, 4, "o", color="tab:red", ms=7, label=figure_text("far from the answer: (-4, 4)"))
+    ax.set(xlabel=figure_text("z₁ (the right class)"), ylabel="z₂",
+           title=figure_text("{loss} of softmax(z₁, z₂), class 1 right").format(loss=name))
     ax.legend(loc="lower right", fontsize=7)
     return ax
 
@@ -238,10 +274,11 @@ def accuracy_curves(runs: list[dict], baselines: dict, ax: Axes | None = None) -
     for run in runs:
         accuracy = run["curves"]["train_accuracy"]
         ax.plot(np.arange(1, len(accuracy) + 1), accuracy, styles[run["start"]], color=colors[run["loss"]],
-                label=f"{run['loss']}, {run['start']} start")
+                label=figure_text("{loss}, {start} start").format(loss=run["loss"], start=figure_text(run["start"])))
     for (name, value), color in zip(baselines.items(), ("gray", "black")):
-        ax.axhline(value, color=color, ls=":", lw=1, label=f"{name} (test)")
-    ax.set(xlabel="epoch (one full-batch update)", ylabel="training accuracy", title="Training accuracy per epoch")
+        ax.axhline(value, color=color, ls=":", lw=1, label=figure_text("{rule} (test)").format(rule=figure_text(name)))
+    ax.set(xlabel=figure_text("epoch (one full-batch update)"), ylabel=figure_text("training accuracy"),
+           title=figure_text("Training accuracy per epoch"))
     ax.legend(fontsize=7)
     return ax
 
@@ -265,16 +302,17 @@ def real_vs_predicted(
     weekend = dates.day_of_week >= 5
     if len(dates) <= 400:  # on a longer stretch the shading would be a grey wash
         ax.fill_between(dates, 0, 1, where=weekend, step="mid", transform=ax.get_xaxis_transform(),
-                        color="0.85", lw=0, label="Saturday, Sunday")
-    ax.plot(dates, views, color=REAL, lw=1.2, label=f"real {unit}")
+                        color="0.85", lw=0, label=figure_text("Saturday, Sunday"))
+    ax.plot(dates, views, color=REAL, lw=1.2, label=figure_text("real {unit}").format(unit=figure_text(unit)))
     for color, (label, (when, values)) in zip((ESTIMATE, "tab:green", "tab:purple", "tab:brown"), predicted.items()):
         estimate = pd.Series(np.asarray(values, float), index=pd.DatetimeIndex(when)).asfreq("D")  # a gap stays a gap
-        ax.plot(estimate.index, estimate.to_numpy(), color=color, lw=1, label=label)
+        ax.plot(estimate.index, estimate.to_numpy(), color=color, lw=1, label=figure_label(label))
     for name, (start, end) in (periods or {}).items():
         color = PERIOD_COLORS.get(name, "0.5")
         ax.axvspan(pd.Timestamp(start), pd.Timestamp(end), color=color, alpha=0.07, lw=0)
-        ax.text(pd.Timestamp(start), 0.97, f" {name}", transform=ax.get_xaxis_transform(), fontsize=8, color=color, va="top")
-    ax.set(ylabel=f"{unit} a day", title=title or "Real views and the model's estimate")
+        ax.text(pd.Timestamp(start), 0.97, f" {figure_text(name)}", transform=ax.get_xaxis_transform(), fontsize=8, color=color, va="top")
+    ax.set(ylabel=figure_text("{unit} a day").format(unit=figure_text(unit)),
+           title=title or figure_text("Real views and the model's estimate"))
     ax.legend(fontsize=7, loc="lower left", ncol=2, framealpha=0.8)
     ax.figure.autofmt_xdate()
     return ax
@@ -290,16 +328,20 @@ def table_chart(table: dict, ax: Axes | None = None) -> Axes:
     for offset, period, color in ((-0.1, "train", "tab:blue"), (0.1, "test", "tab:red")):
         means = [row[period]["mean"] for row in rows]
         stds = [row[period]["std"] for row in rows]
-        ax.errorbar(x + offset, means, yerr=stds, fmt="o", color=color, capsize=3, label=f"{PERIOD_NAMES[period]} (viewcast)")
+        name = figure_text(PERIOD_NAMES[period])
+        ax.errorbar(x + offset, means, yerr=stds, fmt="o", color=color, capsize=3,
+                    label=figure_text("{period} (viewcast)").format(period=name))
         lecture = [(i, row["lecture"][period]) for i, row in enumerate(rows) if row.get("lecture")]
         if lecture:
             where, values = zip(*lecture)
-            ax.plot(np.array(where) + offset, values, "D", mfc="none", mec=color, ms=7, label=f"{PERIOD_NAMES[period]} (lecture)")
+            ax.plot(np.array(where) + offset, values, "D", mfc="none", mec=color, ms=7,
+                    label=figure_text("{period} (lecture)").format(period=name))
     for style, baseline in zip(("--", ":"), table["baselines"]):
         if baseline["test"]["mae"] is not None:
-            ax.axhline(baseline["test"]["mae"], color="0.4", ls=style, lw=1, label=f"test, {baseline['label'].removeprefix('baseline: ')}")
-    ax.set_xticks(x, [row["label"].replace(" on ", "\n") for row in rows], fontsize=8)
-    ax.set(ylabel="MAE (views)", title=table["title"])
+            rule = figure_text(baseline["label"].removeprefix("baseline: "))
+            ax.axhline(baseline["test"]["mae"], color="0.4", ls=style, lw=1, label=figure_text("test, {rule}").format(rule=rule))
+    ax.set_xticks(x, [figure_label(row["label"]).replace(" on ", "\n") for row in rows], fontsize=8)
+    ax.set(ylabel=figure_text("MAE (views)"), title=figure_text(table["title"]))
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=7)
     return ax
@@ -312,84 +354,11 @@ def weights_bars(weights: dict, ax: Axes | None = None) -> Axes:
     lecture = weights["lecture"]["w"]
     x = np.arange(1, len(ours) + 1)
     ax.bar(x - 0.2, [w["mean"] for w in ours], 0.4, yerr=[w["std"] for w in ours], capsize=2,
-           color="tab:blue", label=f"viewcast: b = {weights['b']['mean']:,.0f} views")
-    ax.bar(x + 0.2, lecture, 0.4, color="0.7", label=f"lecture: b = {weights['lecture']['b']:,.0f} views")
+           color="tab:blue", label=figure_text("viewcast: b = {b} views").format(b=f"{weights['b']['mean']:,.0f}"))
+    ax.bar(x + 0.2, lecture, 0.4, color="0.7", label=figure_text("lecture: b = {b} views").format(b=f"{weights['lecture']['b']:,.0f}"))
     ax.axhline(0, color="black", lw=0.6)
-    ax.set_xticks(x, [f"w{j}\n{j} day{'s' if j > 1 else ''} ago" for j in x], fontsize=7)
-    ax.set(ylabel="weight", title="y = b + Σ w_j x_j on 7 days: the weights")
+    ago = [(figure_text("{n} days ago") if j > 1 else figure_text("{n} day ago")).format(n=j) for j in x]
+    ax.set_xticks(x, [f"w{j}\n{text}" for j, text in zip(x, ago)], fontsize=7)
+    ax.set(ylabel=figure_text("weight"), title=figure_text("y = b + Σ w_j x_j on 7 days: the weights"))
     ax.legend(fontsize=7)
     return ax
-
-
-def forecast_band(
-    recent: pd.Series,
-    dates: pd.DatetimeIndex,
-    forecast: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-    coverage: float = 0.8,
-    title: str = "",
-    ax: Axes | None = None,
-) -> Axes:
-    """The real views (red) and the forecast (blue) with its interval (a blue band).
-
-    For `viewcast forecast` (`recent`: the last weeks, `dates`: the days after) and for a
-    backtest's test period (`recent` and `dates` the same days, the forecasts made earlier).
-    """
-    ax = ax or plt.subplots(layout="constrained", figsize=(9, 3.5))[1]
-    ax.plot(recent.asfreq("D").index, recent.asfreq("D").to_numpy(), color=REAL, lw=1.2, label="real views")
-    dates = pd.DatetimeIndex(dates)
-    ax.fill_between(dates, lower, upper, color=ESTIMATE, alpha=0.2, lw=0, label=f"{coverage:.0%} interval")
-    ax.plot(dates, forecast, color=ESTIMATE, lw=1, marker="." if len(dates) <= 31 else None, label="forecast")
-    ax.set(ylabel="views a day", title=title or "Forecast")
-    ax.set_ylim(bottom=0)
-    ax.legend(fontsize=7, loc="lower left", framealpha=0.8)
-    ax.figure.autofmt_xdate()
-    return ax
-
-
-def next_days(recent: pd.Series, frame: pd.DataFrame, coverage: float, values: units.Units, note: str = "") -> Figure:
-    """`viewcast forecast`'s picture, for a creator: the last weeks (red) and the next days (blue, joined
-    to the last real day) on the left; the next days larger on the right, each labelled with its weekday
-    and value; the band said in words.
-
-    `frame` is the forecast table (date, weekday, forecast, low, high, and `actual` when the
-    data went on after the forecast's start: drawn as red rings).
-    """
-    fig, (overview, close) = plt.subplots(1, 2, figsize=(11, 4.2), width_ratios=(2.2, 1), sharey=True, layout="constrained")
-    daily = recent.asfreq("D")
-    dates = pd.DatetimeIndex(frame["date"])
-    joined = pd.DatetimeIndex([recent.index[-1]]).append(dates)
-    last = float(recent.iloc[-1])
-    for ax in (overview, close):
-        ax.plot(daily.index, daily.to_numpy(), color=REAL, lw=1.2, marker="o" if ax is close else None, ms=3,
-                label=f"real {values.metric}")
-        ax.fill_between(joined, [last, *frame["low"]], [last, *frame["high"]], color=ESTIMATE, alpha=0.18, lw=0,
-                        label=f"the band: {coverage:.0%} of days should fall inside")
-        ax.plot(joined, [last, *frame["forecast"]], color=ESTIMATE, lw=1.4, marker="o", ms=3,
-                markevery=range(1, len(joined)), label="forecast")
-        if "actual" in frame and frame["actual"].notna().any():
-            ax.plot(dates, frame["actual"], "o", color=REAL, ms=5, mfc="white", label=f"what happened ({values.metric})")
-    week_before = recent.index[-1] - pd.Timedelta(days=6)
-    close.set_xlim(week_before - pd.Timedelta(hours=12), dates[-1] + pd.Timedelta(hours=20))
-    for i, (day, weekday, value, low, high) in enumerate(zip(dates, frame["weekday"], frame["forecast"], frame["low"], frame["high"])):
-        above = i % 2 == 0  # every other day's label below the band: neighbours never touch
-        close.annotate(f"{weekday}\n{values.exact(value)}", (day, high if above else low),
-                       xytext=(0, 3 if above else -3), textcoords="offset points", ha="center",
-                       va="bottom" if above else "top", fontsize=7.5, color=ESTIMATE)
-    close.xaxis.set_major_locator(matplotlib.dates.DayLocator(interval=max(1, (len(dates) + 7) // 8)))
-    close.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b"))
-    close.set_title(f"the next {units.days(len(dates))}", fontsize=9)
-    name = values.metric[:1].upper() + values.metric[1:]
-    weeks = round(len(daily) / 7)
-    overview.set(ylabel=f"{values.metric} per day", title=f"{name} per day: the last {weeks} weeks and the next {units.days(len(dates))}")
-    top = float(np.nanmax([daily.max(), frame["high"].max()]))
-    overview.set_ylim(0, top * 1.2)
-    overview.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(  # ticks: 0, 5, 10, not 5.0 beside 10
-        lambda v, _: f"{v:,.0f}" if float(v).is_integer() else values.exact(v)))
-    overview.legend(fontsize=7, loc="lower left", framealpha=0.85)
-    for ax in (overview, close):
-        ax.tick_params(axis="x", labelrotation=30, labelsize=7)
-    if note:
-        fig.text(0.99, 0.005, note, ha="right", va="bottom", fontsize=7, color="0.35")
-    return fig

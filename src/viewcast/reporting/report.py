@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ..core.i18n import _, figures_speak, language
 from . import explorer, guide_sections, lecture_sections, plots
 from .section import Section
 
@@ -26,22 +27,30 @@ if TYPE_CHECKING:
 def build(run: LectureRun) -> tuple[str, dict[str, bytes]]:
     """The report's HTML, and each figure as PNG bytes by file name (e.g. `1-error-surface.png`)."""
     pngs, parts = {}, []
-    for section in sections(run):
-        images = []
-        for name, fig in section.figures.items():
-            alt = fig.axes[0].get_title() or section.title
-            pngs[name], points = plots.picture(fig)
-            uri = "data:image/png;base64," + base64.b64encode(pngs[name]).decode("ascii")
-            hover = html.escape(json.dumps(points, ensure_ascii=False, separators=(",", ":")), quote=False).replace("'", "&#x27;")
-            images.append(f'<img src="{uri}" alt="{html.escape(alt)}" data-hover=\'{hover}\'>')
-        text = "".join(f"<p>{html.escape(p)}</p>" for p in section.paragraphs)
-        pre = (f"<details><summary>The numbers</summary><pre>{html.escape(section.preformatted)}</pre></details>"
-               if section.preformatted else "")
-        parts.append(f"<section><h2>{html.escape(section.title)}</h2>{text}{''.join(images)}{section.explorer}{pre}</section>")
+    with plots.speaking():
+        for section in sections(run):
+            parts.append(_section_html(section, pngs))
     source = run.results["data"]["source"]
-    page = PAGE.format(title=html.escape(f"viewcast: the lecture on {source}"), intro=_intro(run), body="\n".join(parts),
-                       style=explorer.STYLE, scripts=explorer.scripts(run.surface))
+    page = PAGE.format(title=html.escape(_("viewcast: the lecture on {source}").format(source=source)), intro=_intro(run),
+                       body="\n".join(parts), style=explorer.STYLE, scripts=explorer.scripts(run.surface), lang=language(),
+                       footer=html.escape(_("Made by viewcast from the files of this lecture folder; nothing was trained to make it.")))
     return page, pngs
+
+
+def _section_html(section: Section, pngs: dict[str, bytes]) -> str:
+    """One section as HTML; its figures, as PNG bytes, go into `pngs` by file name."""
+    images = []
+    for name, fig in section.figures.items():
+        # (a figure's words are the page's when a font could draw them; else the picture is described by its section)
+        alt = (fig.axes[0].get_title() if language() == "en" or figures_speak() else "") or section.title
+        pngs[name], points = plots.picture(fig)
+        uri = "data:image/png;base64," + base64.b64encode(pngs[name]).decode("ascii")
+        hover = html.escape(json.dumps(points, ensure_ascii=False, separators=(",", ":")), quote=False).replace("'", "&#x27;")
+        images.append(f'<img src="{uri}" alt="{html.escape(alt)}" data-hover=\'{hover}\'>')
+    text = "".join(f"<p>{html.escape(p)}</p>" for p in section.paragraphs)
+    numbers = html.escape(_("The numbers"))
+    pre = f"<details><summary>{numbers}</summary><pre>{html.escape(section.preformatted)}</pre></details>" if section.preformatted else ""
+    return f"<section><h2>{html.escape(section.title)}</h2>{text}{''.join(images)}{section.explorer}{pre}</section>"
 
 
 def sections(run: LectureRun) -> Iterator[Section]:
@@ -55,20 +64,19 @@ def sections(run: LectureRun) -> Iterator[Section]:
 def _intro(run: LectureRun) -> str:
     r = run.results
     t, periods = r["training"], r["periods"]
-    text = (
-        f"Data: {r['data']['source']}, {r['data']['first']}..{r['data']['last']}. "
-        f"Training {periods['train']['start']}..{periods['train']['end']}, "
-        f"test {periods['test']['start']}..{periods['test']['end']}. Every model: {t['loss'].upper()}, "
-        f"{t['optimizer']}, η = {t['lr']:g}, batch {t['batch_size'] or 'full'}, {t['n_epochs']} epochs, "
-        f"{len(r['seeds'])} seeds. Losses are in views."
-    )
+    text = _("Data: {source}, {first}..{last}. Training {start}..{end}, test {test_start}..{test_end}. Every model: {loss}, "
+             "{optimizer}, η = {lr}, {batch}, {n_epochs} epochs, {n_seeds} seeds. Losses are in views.").format(
+        source=r["data"]["source"], first=r["data"]["first"], last=r["data"]["last"], start=periods["train"]["start"],
+        end=periods["train"]["end"], test_start=periods["test"]["start"], test_end=periods["test"]["end"], loss=t["loss"].upper(),
+        optimizer=t["optimizer"], lr=f"{t['lr']:g}", n_epochs=t["n_epochs"], n_seeds=len(r["seeds"]),
+        batch=_("batch {size}").format(size=t["batch_size"]) if t["batch_size"] else _("full batch"))
     if r["short_run"]:
-        text += " This is a short run (fewer epochs or seeds than the default): a quick look, not the reference numbers."
+        text += " " + _("This is a short run (fewer epochs or seeds than the default): a quick look, not the reference numbers.")
     return f"<p>{html.escape(text)}</p>"
 
 
 PAGE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -86,7 +94,7 @@ PAGE = """<!DOCTYPE html>
 <h1>{title}</h1>
 {intro}
 {body}
-<p><small>Made by viewcast from the files of this lecture folder; nothing was trained to make it.</small></p>
+<p><small>{footer}</small></p>
 {scripts}
 </body>
 </html>

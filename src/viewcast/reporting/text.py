@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 from tabulate import tabulate
+from wcwidth import wcswidth
 
-from ..core.units import PERIOD_HEADERS, Units, amount, days, k, whole
+from ..core.i18n import _, ngettext
+from ..core.units import PERIOD_HEADERS, Units, amount, days, k, model_label, whole
+from ..lecture.guide import told
 from ..lecture.optimizers import EARLY
 
 
@@ -37,7 +40,7 @@ def baseline_cell(result: dict, metric: str, n_days: int, units: Units) -> str:
     if not result["days"]:
         return "n/a"
     cell = units.value(result[metric])
-    return cell if result["days"] == n_days else f"{cell} ({result['days']} days)"
+    return cell if result["days"] == n_days else _("{loss} ({n} days)").format(loss=cell, n=result["days"])
 
 
 def linear_function(metrics: dict, max_weights: int = 7) -> str:
@@ -70,29 +73,33 @@ def lecture_tables(results: dict, markdown: bool = False) -> str:
 
 
 def _heading(title: str, markdown: bool, level: int = 2) -> str:
-    return f"{'#' * level} {title}" if markdown else f"{title}\n{'=' * len(title)}"
+    return f"{'#' * level} {title}" if markdown else f"{title}\n{'=' * wcswidth(title)}"  # (a Chinese character is two columns)
 
 
 def _lecture_header(results: dict, markdown: bool, units: Units) -> str:
     data, periods, t = results["data"], results["periods"], results["training"]
     seeds = results["seeds"]
-    schedule = "" if t["schedule"] == "constant" else f" with {t['schedule']} decay"
-    batch = "full batch" if t["batch_size"] == 0 else f"batch {t['batch_size']}"
+    schedule = "" if t["schedule"] == "constant" else _(" with {schedule} decay").format(schedule=t["schedule"])
+    batch = _("full batch") if t["batch_size"] == 0 else _("batch {size}").format(size=t["batch_size"])
+    missing = (_("{n} missing, filled by interpolation") if data["filled_days"] else _("{n} missing")).format(n=data["missing_days"])
     lines = [
-        _heading(f"The lecture's experiments on {data['source']}", markdown, level=1),
+        _heading(_("The lecture's experiments on {source}").format(source=data["source"]), markdown, level=1),
         "",
-        f"Data: {data['source']}, {data['first']}..{data['last']} ({data['days']:,} days, "
-        f"{data['missing_days']} missing{', filled by interpolation' if data['filled_days'] else ''}). "
-        f"Training {_span(periods['train'])}, test {_span(periods['test'])}.",
-        f"Every model: {t['loss'].upper()}, {t['optimizer']}, η = {t['lr']:g}{schedule}, {batch}, "
-        f"{t['n_epochs']} epochs; {len(seeds)} seed{'s' if len(seeds) > 1 else ''} "
-        f"({seeds[0]}..{seeds[-1]}). Losses are MAE in {units.metric}, mean ± std over the seeds."
-        + (" Fewer epochs or seeds than the default run: a quick look, not the reference numbers." if results["short_run"] else ""),
-        "The lecture's columns are its own channel (train 2017-2020, test 2021): another series,"
-        " so compare the shape of each table, not the values.",
-        "Drop: how much the training loss fell over the last epoch, and over the second half of"
-        f" training (mean over seeds); * marks a row still falling by more than {results['still_falling']:.0%}"
-        " over the second half: more epochs would lower its training loss further.",
+        _("Data: {source}, {first}..{last} ({n} days, {missing}). Training {train}, test {test}.").format(
+            source=data["source"], first=data["first"], last=data["last"], n=f"{data['days']:,}", missing=missing,
+            train=_span(periods["train"]), test=_span(periods["test"])),
+        ngettext("Every model: {loss}, {optimizer}, η = {lr}{schedule}, {batch}, {n_epochs} epochs; {n} seed ({first}..{last}). "
+                 "Losses are MAE in {metric}, mean ± std over the seeds.",
+                 "Every model: {loss}, {optimizer}, η = {lr}{schedule}, {batch}, {n_epochs} epochs; {n} seeds ({first}..{last}). "
+                 "Losses are MAE in {metric}, mean ± std over the seeds.", len(seeds)).format(
+            loss=t["loss"].upper(), optimizer=t["optimizer"], lr=f"{t['lr']:g}", schedule=schedule, batch=batch, n_epochs=t["n_epochs"],
+            n=len(seeds), first=seeds[0], last=seeds[-1], metric=_(units.metric))
+        + (" " + _("Fewer epochs or seeds than the default run: a quick look, not the reference numbers.") if results["short_run"] else ""),
+        _("The lecture's columns are its own channel (train 2017-2020, test 2021): another series, so compare the shape of "
+          "each table, not the values."),
+        _("Drop: how much the training loss fell over the last epoch, and over the second half of training (mean over seeds); "
+          "* marks a row still falling by more than {share} over the second half: more epochs would lower its training loss "
+          "further.").format(share=f"{results['still_falling']:.0%}"),
     ]
     return "\n".join(lines)
 
@@ -104,10 +111,12 @@ def _span(period: dict) -> str:
 def _target_days_line(target_days: dict, same_days: bool) -> str:
     parts = []
     for name, info in target_days.items():
-        left = f" ({info['left_out']:,} left out for missing days)" if info["left_out"] else ""
-        parts.append(f"{PERIOD_HEADERS[name]} {info['days']:,} of {info['days'] + info['left_out']:,}{left}")
-    same = "; the same days for every row, reached by every window" if same_days else ""
-    return "Target days: " + ", ".join(parts) + same + "."
+        said = {"period": _(PERIOD_HEADERS[name]), "n": f"{info['days']:,}", "of": f"{info['days'] + info['left_out']:,}"}
+        parts.append(_("{period} {n} of {of} ({left} left out for missing days)").format(left=f"{info['left_out']:,}", **said)
+                     if info["left_out"] else _("{period} {n} of {of}").format(**said))
+    if same_days:
+        return _("Target days: {periods}; the same days for every row, reached by every window.").format(periods=_(", ").join(parts))
+    return _("Target days: {periods}.").format(periods=_(", ").join(parts))
 
 
 def _drop(summary: dict | None) -> str:
@@ -115,14 +124,14 @@ def _drop(summary: dict | None) -> str:
 
 
 def _lecture_table(table: dict, fmt: str, markdown: bool, units: Units) -> str:
-    headers = ["model", "train L", "test L'", "lecture L", "lecture L'", "drop: last epoch", "2nd half"]
+    headers = [_("model"), _("train L"), _("test L'"), _("lecture L"), _("lecture L'"), _("drop: last epoch"), _("2nd half")]
     rows = []
     for row in table["rows"]:
         lecture = row["lecture"] or {}
         training = row["training"]
         rows.append(
             [
-                row["label"],
+                model_label(row["label"]),
                 units.summary(row["train"]),
                 units.summary(row["test"]),
                 k(lecture["train"]) if lecture else "",
@@ -134,9 +143,9 @@ def _lecture_table(table: dict, fmt: str, markdown: bool, units: Units) -> str:
     days_of = {name: info["days"] for name, info in table["target_days"].items()}
     for baseline in table["baselines"]:
         cells = [baseline_cell(baseline[p], "mae", days_of[p], units) for p in ("train", "test")]
-        rows.append([baseline["label"], *cells, "", "", "", ""])
+        rows.append([model_label(baseline["label"]), *cells, "", "", "", ""])
     parts = [
-        _heading(table["title"], markdown),
+        _heading(_(table["title"]), markdown),
         "",
         _target_days_line(table["target_days"], table["same_days"]),
         "",
@@ -147,53 +156,54 @@ def _lecture_table(table: dict, fmt: str, markdown: bool, units: Units) -> str:
     if "weights_7" in table:
         parts += ["", _weights_table(table["weights_7"], fmt, units)]
     if table["diagnosis"]:
-        parts += ["", "Diagnosis (the lecture's general guide, rows read pairwise):"]
-        parts += [f"- {verdict['text']}" for verdict in table["diagnosis"]]
+        parts += ["", _("Diagnosis (the lecture's general guide, rows read pairwise):")]
+        parts += [f"- {verdict.text}" for verdict in told(table)]
     return "\n".join(parts)
 
 
 def _one_day_function(function: dict, units: Units) -> str:
     w, b, lecture = function["w"], function["b"], function["lecture"]
-    return (
-        f"Learned: w = {w['mean']:.2f} ± {w['std']:.2f}, b = {units.summary(b)}; "
-        f"the lecture: w* = {lecture['w']:.2f}, b* = {k(lecture['b'])}."
-    )
+    return _("Learned: w = {w} ± {std}, b = {b}; the lecture: w* = {lecture_w}, b* = {lecture_b}.").format(
+        w=f"{w['mean']:.2f}", std=f"{w['std']:.2f}", b=units.summary(b), lecture_w=f"{lecture['w']:.2f}", lecture_b=k(lecture["b"]))
 
 
 def _weights_table(weights: dict, fmt: str, units: Units) -> str:
     lecture = weights["lecture"]
     rows = [["b", units.summary(weights["b"]), k(lecture["b"])]]
     for j, (w_j, ref) in enumerate(zip(weights["w"], lecture["w"]), start=1):
-        rows.append([f"w{j} (x{j}: {days(j)} before)", f"{w_j['mean']:.2f} ± {w_j['std']:.2f}", f"{ref:.2f}"])
-    return tabulate(rows, headers=["7-day weights", "learned", "lecture"], tablefmt=fmt, colalign=["left", "right", "right"])
+        rows.append([(_("w{j} (x{j}: {n} day before)") if j == 1 else _("w{j} (x{j}: {n} days before)")).format(j=j, n=j),
+                     f"{w_j['mean']:.2f} ± {w_j['std']:.2f}", f"{ref:.2f}"])
+    return tabulate(rows, headers=[_("7-day weights"), _("learned"), _("lecture")], tablefmt=fmt, colalign=["left", "right", "right"])
 
 
 def _selection_table(results: dict, fmt: str, markdown: bool, units: Units) -> str:
     selection, periods = results["selection"], results["periods"]
     rows = []
     for candidate in selection["candidates"]:  # ranked by validation loss
-        mark = "← picked" if candidate["label"] == selection["picked"] else ""
-        rows.append([candidate["label"], _summary(candidate["train"], units), _summary(candidate["val"], units), mark])
-    headers = ["candidate", f"train L ({_span(periods['selection_train'])})", f"validation L ({_span(periods['validation'])})", ""]
-    picked, best = selection["picked"], selection["best_on_test"]
+        mark = _("← picked") if candidate["label"] == selection["picked"] else ""
+        rows.append([model_label(candidate["label"]), _summary(candidate["train"], units), _summary(candidate["val"], units), mark])
+    headers = [_("candidate"), _("train L ({span})").format(span=_span(periods["selection_train"])),
+               _("validation L ({span})").format(span=_span(periods["validation"])), ""]
+    picked, best = model_label(selection["picked"]), model_label(selection["best_on_test"])
     verdict = (
-        f"It was also the best on test ({units.value(selection['best_test']['mean'])})."
+        _("It was also the best on test ({loss}).").format(loss=units.value(selection["best_test"]["mean"]))
         if selection["picked_is_best_on_test"]
-        else f"It was not the best on test: {best} scores {units.value(selection['best_test']['mean'])} "
-        f"({amount(selection['picked_test']['mean'] - selection['best_test']['mean'], units.decimals)} {units.metric} lower), "
-        "but picking by the test loss would be choosing for the test set."
+        else _("It was not the best on test: {model} scores {loss} ({difference} {metric} lower), but picking by the test loss "
+               "would be choosing for the test set.").format(
+            model=best, loss=units.value(selection["best_test"]["mean"]), metric=_(units.metric),
+            difference=amount(selection["picked_test"]["mean"] - selection["best_test"]["mean"], units.decimals))
     )
     parts = [
-        _heading("Which one would you use to predict today? Model selection by validation", markdown),
+        _heading(_("Which one would you use to predict today? Model selection by validation"), markdown),
         "",
-        "Each candidate trained again without the last part of the training period, "
-        "which becomes validation; the lowest validation loss picks.",
+        _("Each candidate trained again without the last part of the training period, which becomes validation; the lowest "
+          "validation loss picks."),
         _target_days_line(selection["target_days"], same_days=True),
         "",
         tabulate(rows, headers=headers, tablefmt=fmt, colalign=["left", "right", "right", "left"]),
         "",
-        f"Picked: {picked}. Its test loss, trained on the whole training period as in the tables, "
-        f"looked at once: {_summary(selection['picked_test'], units)}. {verdict}",
+        _("Picked: {model}. Its test loss, trained on the whole training period as in the tables, looked at once: {loss}. "
+          "{verdict}").format(model=picked, loss=_summary(selection["picked_test"], units), verdict=verdict),
     ]
     return "\n".join(parts)
 

@@ -159,3 +159,28 @@ def test_the_tables_in_chinese_line_up(quick_lecture, capsys):
         for line in table:
             cells = "".join(char * wcswidth(char) for char in line)  # one character a terminal column
             assert all(at >= len(cells) or cells[at] == " " for at in gaps), line
+
+
+def test_figures_speak_chinese_only_where_a_font_can_draw_it(monkeypatch):
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from viewcast.lecture.surface import loss_grid
+    from viewcast.reporting import plots
+
+    x = np.array([1.0, 2.0, 3.0])
+    w, b = np.linspace(0, 4, 5), np.linspace(-1, 3, 5)
+
+    def title() -> str:
+        with plots.speaking():
+            ax = plots.error_surface(w, b, loss_grid(x, 2 * x + 1, w, b), loss="mse")
+        plt.close(ax.figure)  # (never drawn: DejaVu Sans has no Chinese glyphs)
+        return ax.get_title()
+
+    monkeypatch.setattr(plots, "_cjk_font", lambda: None)  # no Chinese font: the words stay English, never empty boxes
+    with use_language("zh-TW"):
+        assert title() == "Error surface of y = b + w x₁ (MSE)"
+    monkeypatch.setattr(plots, "_cjk_font", lambda: "DejaVu Sans")  # as if one were installed
+    with use_language("zh-TW"):
+        assert CJK.search(title())
+    assert title() == "Error surface of y = b + w x₁ (MSE)"

@@ -121,20 +121,40 @@ def days_text(n: int) -> str:
     return ngettext("{n} day", "{n} days", n).format(n=n)
 
 
-_LABEL = re.compile(r"(?P<baseline>baseline: )?(?P<model>.+?)(?: on (?P<n>\d+) days?)?")
+_LABEL = re.compile(r"(?P<baseline>baseline: )?(?P<global>global )?(?P<model>.+?)(?: on (?P<n>\d+) days?)?"
+                    r"(?P<inputs>, [^(]+?)?(?P<lecture> \(the lecture's\))?(?: \(all (?P<series>[\d,]+) series\))?")
+_COMBINATIONS = {
+    re.compile(r"mean of the best (?P<n>\d+) networks"): N_("mean of the best {n} networks"),
+    re.compile(r"median of the best (?P<n>\d+) networks"): N_("median of the best {n} networks"),
+    re.compile(r"mean of the best network and AutoARIMA"): N_("mean of the best network and AutoARIMA"),
+    re.compile(r"mean of \(the best (?P<n>\d+) networks' mean\) and AutoARIMA"): N_("mean of (the best {n} networks' mean) and AutoARIMA"),
+    re.compile(r"mean of \(the best (?P<n>\d+) networks' mean\), AutoARIMA and AutoETS"):
+        N_("mean of (the best {n} networks' mean), AutoARIMA and AutoETS"),
+}
 
 
 def model_label(label: str) -> str:
-    """A model's label ('relu:100 on 56 days', 'baseline: same as 7 days ago') in the current language.
-
-    The labels are names that the saved results use as keys, written in English; this is how they are shown.
+    """A model's label ('relu:100 on 56 days, level, direct', 'baseline: same as 7 days ago', 'mean of the best
+    3 networks') in the current language: the labels are names that the saved results use as keys, written in
+    English; this is how they are shown. Option values in them (level, log-level, +weekday) stay as typed.
     """
+    for pattern, message in _COMBINATIONS.items():
+        if found := pattern.fullmatch(label):
+            return _(message).format(**found.groupdict())
     match = _LABEL.fullmatch(label)
-    name = match["model"]
-    if name in RULES:
-        name = _(name)
+    name = _(match["model"]) if match["model"] in RULES else match["model"]
     if match["n"]:
         name = _("{model} on {days}").format(model=name, days=days_text(int(match["n"])))
+    if match["global"]:
+        name = _("global {model}").format(model=name)
+    if match["inputs"]:
+        inputs = match["inputs"].removeprefix(", ")
+        name = (_("{model}, {inputs}, direct") if inputs.endswith(", direct") else _("{model}, {inputs}")).format(
+            model=name, inputs=inputs.removesuffix(", direct"))
+    if match["lecture"]:
+        name = _("{model} (the lecture's)").format(model=name)
+    if match["series"]:
+        name = _("{model} (all {n} series)").format(model=name, n=match["series"])
     return _("baseline: {rule}").format(rule=name) if match["baseline"] else name
 
 

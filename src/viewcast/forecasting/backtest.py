@@ -29,6 +29,7 @@ import pandas as pd
 from ..core.baselines import Naive, naive_mae
 from ..core.data import Dataset, describe
 from ..core.features import Period, fill_from_past, holdout_days
+from ..core.i18n import _
 from ..core.metrics import evaluate
 from ..engine.parallel import keep_workers
 from ..errors import ConfigError, DataError
@@ -106,7 +107,7 @@ def _run_backtest(series, config, history, test, source, with_classical, progres
     summary = {
         "source": source,
         "data": describe(series),
-        "method": "rolling origin: fitted once on the history, then fed the real past up to each origin",
+        "method": _("rolling origin: fitted once on the history, then fed the real past up to each origin"),
         "pick_forecasts": how_it_forecasts(selection.picked),
         "periods": {"history": str(history), "train": str(selection.train), "validation": str(selection.val),
                     "folds": [{"train": str(t), "validation": str(v)} for t, v in selection.folds], "test": str(test),
@@ -114,14 +115,14 @@ def _run_backtest(series, config, history, test, source, with_classical, progres
         "training_window": window_summary(selection),
         "test_days": len(days),
         "coverage": config.coverage,
-        "intervals": f"adaptive split conformal, from the pick's last {WINDOW} known out-of-sample errors at each "
-                     "horizon (validation errors, then each test day's once it is past)",
+        "intervals": _("adaptive split conformal, from the pick's last {n} known out-of-sample errors at each horizon "
+                       "(validation errors, then each test day's once it is past)").format(n=WINDOW),
         "mase_scale": scales[7],
         "mase_naive_scale": scales[1],
         "picked": selection.picked.label,
         "choice": selection.choice,
         "classical": "statsforecast" if with_classical and classical.available() else
-                     ("not installed (pip install 'viewcast[classical]')" if with_classical else "not asked for"),
+                     (_("not installed (pip install 'viewcast[classical]')") if with_classical else _("not asked for")),
         "candidates": config_summary(config),
         "wall_time_s": round(time.perf_counter() - started, 2),
     }

@@ -24,8 +24,10 @@ import pandas as pd
 from ..core.baselines import BASELINES, Naive
 from ..core.features import Period, make_windows, require_examples
 from ..core.forecaster import Forecaster
+from ..core.i18n import _
 from ..core.inputs import Inputs
 from ..core.optimize import training_cost
+from ..core.units import model_label
 from ..engine.parallel import COST_PER_SECOND, Job, run_jobs
 from . import classical
 from .rolling import steps_ahead
@@ -160,14 +162,16 @@ def ensemble_of(ranked: list[Candidate], size: int) -> Combination | None:
 def how_it_forecasts(candidate) -> str:
     """How the pick makes its forecast of the coming days, in words (the summaries' "method")."""
     if isinstance(candidate, Combination):
-        return f"the {candidate.how}, day by day, of: " + "; ".join(m.label for m in candidate.members)
+        members = _("; ").join(model_label(m.label) for m in candidate.members)
+        return (_("the mean, day by day, of: {members}") if candidate.how == "mean" else
+                _("the median, day by day, of: {members}")).format(members=members)
     if candidate.is_baseline:
-        return "the baseline's rule"
+        return _("the baseline's rule")
     if isinstance(candidate, Pretrained):
-        return "recursive: one network trained on every series of the table together, each forecast fed back"
+        return _("recursive: one network trained on every series of the table together, each forecast fed back")
     if candidate.direct:
-        return "direct: one network with an output per day ahead, all read from the window ending on the last day"
-    return "recursive: the one-day function, each forecast fed back as the next day's input"
+        return _("direct: one network with an output per day ahead, all read from the window ending on the last day")
+    return _("recursive: the one-day function, each forecast fed back as the next day's input")
 
 
 class Combined:

@@ -36,6 +36,7 @@ import pandas as pd
 
 from ..core.data import describe
 from ..core.features import Period, fill_from_past
+from ..core.i18n import _
 from ..core.units import amount
 from ..engine.parallel import keep_workers
 from ..errors import ConfigError, DataError
@@ -101,7 +102,7 @@ def _run_forecast(series, config, source, progress, train_start, end, extra) -> 
         "data": data,
         "method": how_it_forecasts(selection.picked),
         "coverage": config.coverage,
-        "intervals": f"adaptive split conformal, from the pick's last {WINDOW} validation errors at each horizon",
+        "intervals": _("adaptive split conformal, from the pick's last {n} validation errors at each horizon").format(n=WINDOW),
         "periods": {"train": str(selection.train), "validation": str(selection.val),
                     "folds": [{"train": str(t), "validation": str(v)} for t, v in selection.folds], "final_training": str(final_period)},
         "picked": selection.picked.label,

@@ -6,6 +6,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from ..core.config import MAX_SEED, TrainConfig
+from ..core.i18n import _
 from ..core.inputs import Inputs
 from ..core.models import parse_spec
 from ..errors import ConfigError
@@ -97,7 +98,8 @@ def config_summary(config: ForecastConfig) -> dict:
         "calendar": config.calendar, "holidays": config.holidays or None, "folds": config.folds,
         "global_model": config.global_model or None,
         "combine": "AutoARIMA, AutoETS" if config.combine and classical.available() else
-                   ("not installed (pip install 'viewcast[classical]')" if config.combine else "not asked for"),
-        "training": f"{train.loss.upper()}, {train.optimizer}, η = {train.lr} ({train.schedule}), "
-                    f"batch {train.batch_size}, {train.n_epochs} epochs, {train.n_seeds} seeds averaged",
+                   (_("not installed (pip install 'viewcast[classical]')") if config.combine else _("not asked for")),
+        "training": _("{loss}, {optimizer}, η = {lr} ({schedule}), batch {batch}, {n_epochs} epochs, {n_seeds} seeds averaged").format(
+            loss=train.loss.upper(), optimizer=train.optimizer, lr=train.lr, schedule=train.schedule, batch=train.batch_size,
+            n_epochs=train.n_epochs, n_seeds=train.n_seeds),
     }

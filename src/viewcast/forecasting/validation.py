@@ -16,8 +16,10 @@ import pandas as pd
 
 from ..core.features import Period, holdout_days, require_examples
 from ..core.forecaster import Forecaster
+from ..core.i18n import _
 from ..core.metrics import mae
 from ..core.selection import folds as expanding_folds
+from ..core.units import model_label
 from . import classical
 from .candidates import (
     CLASSICAL_MEMBERS,
@@ -81,7 +83,7 @@ def select(series: pd.Series, filled: pd.Series, folds: list[tuple[Period, Perio
     read: later ones cannot reach the choice.
     """
     days = []
-    for _, val in folds:
+    for _train, val in folds:
         days.append(observed_days(series, val))
         require_examples(len(days[-1]), "val", val, "days with data", "give a longer history")
     scored, one_seed = {}, {}  # candidate -> its Forecasts on each fold; its one-seed MAE on the last
@@ -129,14 +131,15 @@ def _choose(table: list[dict], scored: dict, ensemble) -> tuple:
     """
     lowest = next(c for c in scored if c.label == table[0]["label"])
     if ensemble is None or ensemble == lowest or ensemble not in scored:
-        return lowest, "the lowest validation MAE"
+        return lowest, _("the lowest validation MAE")
     difference = daily_errors(scored[ensemble]) - daily_errors(scored[lowest])
     se = standard_error(difference)
     if difference.mean() <= se:
-        return ensemble, (f"within one standard error ({se:,.1f}) of the lowest validation MAE ({lowest.label}: "
-                          f"{difference.mean():+,.1f} a day), so the mean of several networks")
-    return lowest, (f"the lowest validation MAE, {-difference.mean():,.1f} a day below the mean of the best networks "
-                    f"(more than one standard error, {se:,.1f})")
+        return ensemble, _("within one standard error ({se}) of the lowest validation MAE ({model}: {difference} a day), so the "
+                           "mean of several networks").format(se=f"{se:,.1f}", model=model_label(lowest.label),
+                                                              difference=f"{difference.mean():+,.1f}")
+    return lowest, _("the lowest validation MAE, {difference} a day below the mean of the best networks (more than one standard "
+                     "error, {se})").format(difference=f"{difference.mean():,.1f}", se=f"{se:,.1f}")
 
 
 def daily_errors(on_folds: list[Forecasts]) -> np.ndarray:
@@ -180,7 +183,7 @@ def _windows(picked, whole: Forecasts, whole_mae: float, series, filled, train: 
     """The pick trained on the last `config.windows` years of `train` (those shorter than it), validated
     like the rest. A shorter window wins only with a validation MAE `SHORTER_BY` below every longer
     one's: fewer days make noisier fits, so a near tie keeps the longer window."""
-    windows = [{"years": None, "label": f"all of {train}", "val_mae": whole_mae}]
+    windows = [{"years": None, "label": f"all of {train}", "period": str(train), "val_mae": whole_mae}]
     starts = {y: train.end - pd.DateOffset(years=y) + pd.Timedelta(days=1) for y in sorted(set(config.windows), reverse=True)}
     trains = not picked.is_baseline and not isinstance(picked, Pretrained)  # (a global network's window is its own)
     shorter = {y: start for y, start in starts.items() if start > train.start and trains}
@@ -189,15 +192,17 @@ def _windows(picked, whole: Forecasts, whole_mae: float, series, filled, train: 
     best, years = whole, None
     for (y, start), predictor in zip(shorter.items(), fitted):
         forecasts = forecasts_of(predictor, filled, days, config.days)
-        windows.append({"years": y, "label": f"the last {_years(y)} ({Period(start, train.end)})", "val_mae": _mean_mae(forecasts)})
+        period = Period(start, train.end)
+        label = f"the last year ({period})" if y == 1 else f"the last {y} years ({period})"
+        windows.append({"years": y, "label": label, "period": str(period), "val_mae": _mean_mae(forecasts)})
         if windows[-1]["val_mae"] < (1 - SHORTER_BY) * min(w["val_mae"] for w in windows[:-1]):
             best, years = forecasts, y
     return windows, years, best
 
 
-def _years(y: int) -> str:
-    """'year', '2 years': as in 'the last year'."""
-    return "year" if y == 1 else f"{y} years"
+def _years(y: int, one: str, more: str) -> str:
+    """`one` for a year, else `more` with its {n} filled (and any other field left for later)."""
+    return one if y == 1 else more.replace("{n}", str(y))
 
 
 def _one_seed_mae(forecaster, filled: pd.Series, days: pd.DatetimeIndex) -> float | None:
@@ -212,10 +217,19 @@ def _one_seed_mae(forecaster, filled: pd.Series, days: pd.DatetimeIndex) -> floa
 
 def window_summary(selection: Selection) -> str:
     """'the last 2 years (validation MAE: all of ... 236.0; the last year ... 240.1; ...)'."""
-    chosen = "all of the history" if selection.years is None else f"the last {_years(selection.years)} of the history"
+    chosen = _("all of the history") if selection.years is None else _years(selection.years, _("the last year of the history"),
+                                                                                           _("the last {n} years of the history"))
     if len(selection.windows) < 2:
-        return f"{chosen} (no shorter window to validate)"
-    return f"{chosen} (validation MAE: " + "; ".join(f"{w['label']} {w['val_mae']:,.1f}" for w in selection.windows) + ")"
+        return _("{window} (no shorter window to validate)").format(window=chosen)
+    windows = _("; ").join(f"{_window(w)} {w['val_mae']:,.1f}" for w in selection.windows)
+    return _("{window} (validation MAE: {windows})").format(window=chosen, windows=windows)
+
+
+def _window(window: dict) -> str:
+    """A window's label ('the last 2 years (2012-01-01..2013-12-31)') in the current language."""
+    if window["years"] is None:
+        return _("all of {period}").format(period=window["period"])
+    return _years(window["years"], _("the last year ({period})"), _("the last {n} years ({period})")).format(period=window["period"])
 
 
 def validation_frame(selection: Selection) -> pd.DataFrame:

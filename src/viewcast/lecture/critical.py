@@ -41,6 +41,7 @@ import torch
 
 from ..core.data import load_series
 from ..core.features import make_split, make_windows, split_windows
+from ..core.i18n import N_, _
 from ..core.losses import LOSSES
 from ..core.models import StackedMLP
 from ..core.runs import Run
@@ -52,12 +53,12 @@ EIG_SMALL = 1e-3  # |λ| below this fraction of the largest |λ| counts as zero 
 STEP = 0.1  # the length t of the step taken along the escape direction
 DESCENT_STEP = 1e-3  # the length of the step taken against the gradient, to see if it goes down
 
-LOCAL_MINIMUM = "local minimum"
-LOCAL_MAXIMUM = "local maximum"
-SADDLE = "saddle point"
-FLAT = "flat (all eigenvalues about zero)"
-NOT_CRITICAL = "not a critical point"
-KINK = "kink (not smooth)"
+LOCAL_MINIMUM = N_("local minimum")
+LOCAL_MAXIMUM = N_("local maximum")
+SADDLE = N_("saddle point")
+FLAT = N_("flat (all eigenvalues about zero)")
+NOT_CRITICAL = N_("not a critical point")
+KINK = N_("kink (not smooth)")
 
 
 @dataclass(frozen=True)
@@ -208,26 +209,30 @@ def classify(
 
 
 def _verdict(kind, grad_norm, grad_reference, c: Curvature, step, predicted, actual, downhill) -> str:
-    share = f"‖g‖ = {grad_norm:.3g}" + (f", {grad_norm / grad_reference:.2%} of its size at the start" if grad_reference else "")
-    spectrum = f"λ_min = {_value(c.smallest, c.residuals[0])}, λ_max = {_value(c.largest, c.residuals[1])}"
+    norm = f"‖g‖ = {grad_norm:.3g}"
+    share = _("{norm}, {percent} of its size at the start").format(norm=norm, percent=f"{grad_norm / grad_reference:.2%}") \
+        if grad_reference else norm
+    said = {"share": share, "spectrum": f"λ_min = {_value(c.smallest, c.residuals[0])}, λ_max = {_value(c.largest, c.residuals[1])}"}
     if kind in (NOT_CRITICAL, KINK):
-        walked = (f"a step of {DESCENT_STEP:g} against the gradient changes L by {downhill:.3g} "
-                  f"(first order predicts {-DESCENT_STEP * grad_norm:.3g})")
+        said["walked"] = _("a step of {step} against the gradient changes L by {change} (first order predicts {predicted})").format(
+            step=f"{DESCENT_STEP:g}", change=f"{downhill:.3g}", predicted=f"{-DESCENT_STEP * grad_norm:.3g}")
         if kind == NOT_CRITICAL:
-            return f"not a critical point: the gradient is not small ({share}) and {walked}: gradient descent can still go downhill"
-        return (f"a kink, not a smooth critical point: the gradient is not small ({share}), yet {walked}: the loss is "
-                "not smooth here (MAE has a corner wherever an error is exactly 0), so the gradient does not point "
-                f"downhill and the Hessian ({spectrum}) only describes the pieces; train with MSE for the lecture's test")
+            return _("not a critical point: the gradient is not small ({share}) and {walked}: gradient descent can still go "
+                     "downhill").format(**said)
+        return _("a kink, not a smooth critical point: the gradient is not small ({share}), yet {walked}: the loss is not smooth "
+                 "here (MAE has a corner wherever an error is exactly 0), so the gradient does not point downhill and the "
+                 "Hessian ({spectrum}) only describes the pieces; train with MSE for the lecture's test").format(**said)
     if kind == SADDLE:
-        return (f"a saddle point: the gradient is about zero ({share}), but the Hessian has a negative eigenvalue "
-                f"({spectrum}): a step of t = {step:g} along its eigenvector u should change L by ½ λ_min t² = "
-                f"{predicted:.3g} (measured: {actual:.3g}); escape along u")
+        return _("a saddle point: the gradient is about zero ({share}), but the Hessian has a negative eigenvalue ({spectrum}): "
+                 "a step of t = {step} along its eigenvector u should change L by ½ λ_min t² = {predicted} (measured: "
+                 "{actual}); escape along u").format(step=f"{step:g}", predicted=f"{predicted:.3g}", actual=f"{actual:.3g}", **said)
     if kind == LOCAL_MINIMUM:
-        return (f"a local minimum: the gradient is about zero ({share}) and no eigenvalue is clearly negative "
-                f"({spectrum}): no direction goes down to second order (eigenvalues about 0 are flat directions)")
+        return _("a local minimum: the gradient is about zero ({share}) and no eigenvalue is clearly negative ({spectrum}): no "
+                 "direction goes down to second order (eigenvalues about 0 are flat directions)").format(**said)
     if kind == LOCAL_MAXIMUM:
-        return f"a local maximum: the gradient is about zero ({share}) and every eigenvalue is negative ({spectrum})"
-    return f"flat: the gradient is about zero ({share}) and every eigenvalue is about zero ({spectrum}): the Hessian cannot tell"
+        return _("a local maximum: the gradient is about zero ({share}) and every eigenvalue is negative ({spectrum})").format(**said)
+    return _("flat: the gradient is about zero ({share}) and every eigenvalue is about zero ({spectrum}): the Hessian cannot "
+             "tell").format(**said)
 
 
 def _value(value: float, residual: float) -> str:
@@ -299,7 +304,7 @@ def diagnose_run(run: Run, seeds: list[int] | None = None, method: str = "auto")
         raise ConfigError(f"the run has no seed {unknown[0]}; its seeds: {', '.join(map(str, forecaster.seeds_))}")
     series, dataset = load_series(config.data)
     windows = make_windows(series, config.model.n_lags, config.data.fill_gaps)
-    parts, _ = split_windows(windows, make_split(series, config.split, dataset))
+    parts = split_windows(windows, make_split(series, config.split, dataset))[0]
     X, y = forecaster.model_data(parts["train"])
     loss = config.train.loss
     points = []

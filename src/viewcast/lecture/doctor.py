@@ -196,7 +196,7 @@ def prescribe(results: dict, trials: pd.DataFrame | None = None) -> str:
             lines.append("   " + _("(one seed: no spread to tell a difference from luck, so no pair of models is judged; use 2 or "
                                       "more seeds)"))
         for finding in found:
-            lines.append(f"   - [{_(finding.kind)}] {finding.text.rstrip('.')}.")
+            lines.append("   " + _("- [{kind}] {finding}.").format(kind=_(finding.kind), finding=finding.text.rstrip(".。")))
         for kind in kinds:
             if by_kind[kind]:
                 lines.append("     " + _("next, for {kind}: {advice}.").format(kind=_(kind), advice=_(NEXT[kind])))

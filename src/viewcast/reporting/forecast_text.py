@@ -6,7 +6,12 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from ..core.baselines import BASELINES
-from ..core.units import Units, days
+from ..core.i18n import N_, _, ngettext
+from ..core.units import Units, model_label
+
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"),
+            N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
+"""The weekdays as strftime writes them (%a in the forecast's table, %A in `predict`'s line), for the catalogue."""
 
 
 def _horizons(n_days: int) -> list[int]:
@@ -22,24 +27,28 @@ def validation_table(selection, n_days: int, data: dict, top: int = 12) -> str:
     n_folds = len(selection.folds)
     shown = selection.table[:top] + [row for row in selection.table[top:] if row["model"] in BASELINES]  # always the baselines
     rows = [
-        [row["label"], *([units.exact(row["val_mae"])] if n_days > 1 else []),
+        [model_label(row["label"]), *([units.exact(row["val_mae"])] if n_days > 1 else []),
          *[units.exact(row["val_mae_by_horizon"][h - 1]) for h in horizons],
          *([units.exact(v) for v in row["val_mae_by_fold"]] if n_folds > 1 else []),
          "" if row["one_seed_mae"] is None else units.exact(row["one_seed_mae"]),
-         "← picked" if row["label"] == selection.picked.label else ""]
+         _("← picked") if row["label"] == selection.picked.label else ""]
         for row in shown
     ]
-    headers = ["candidate", *([f"mean 1-{n_days}"] if n_days > 1 else []), *[f"+{h}" for h in horizons],
-               *([f"fold {i}" for i in range(1, n_folds + 1)] if n_folds > 1 else []), "one seed +1", ""]
-    more = f" (the best {top} of {len(selection.table)}, and the baselines)" if len(selection.table) > top else ""
+    headers = [_("candidate"), *([_("mean 1-{n}").format(n=n_days)] if n_days > 1 else []), *[f"+{h}" for h in horizons],
+               *([_("fold {i}").format(i=i) for i in range(1, n_folds + 1)] if n_folds > 1 else []), _("one seed +1"), ""]
+    more = (" " + _("(the best {top} of {n}, and the baselines)").format(top=top, n=len(selection.table))
+            if len(selection.table) > top else "")
     if n_folds > 1:
-        each = "; ".join(f"fold {i}: trained on {train}, validated on {val}" for i, (train, val) in enumerate(selection.folds, start=1))
-        where = f"Validation on {n_folds} folds ({each}), every day forecast from the real past, the MAE averaged over the folds{more}."
+        each = _("; ").join(_("fold {i}: trained on {train}, validated on {val}").format(i=i, train=train, val=val)
+                            for i, (train, val) in enumerate(selection.folds, start=1))
+        where = _("Validation on {n} folds ({folds}), every day forecast from the real past, the MAE averaged over the "
+                  "folds{more}.").format(n=n_folds, folds=each, more=more)
     else:
-        where = f"Validation: trained on {selection.train}, every day of {selection.val} forecast from the real past{more}."
+        where = _("Validation: trained on {train}, every day of {val} forecast from the real past{more}.").format(
+            train=selection.train, val=selection.val, more=more)
     return "\n".join([
-        f"{where} MAE in {units.metric}, h days ahead (+h); a network's forecast is the mean of its seeds' "
-        "(one seed: each alone, on average).",
+        where + " " + _("MAE in {metric}, h days ahead (+h); a network's forecast is the mean of its seeds' (one seed: each "
+                        "alone, on average).").format(metric=_(units.metric)),
         "",
         tabulate(rows, headers=headers, tablefmt="simple", colalign=["left"] + ["right"] * (len(headers) - 2) + ["left"]),
     ])
@@ -48,9 +57,10 @@ def validation_table(selection, n_days: int, data: dict, top: int = 12) -> str:
 def forecast_table(frame, coverage: float, data: dict) -> str:
     """The forecast, one row per day, with its interval."""
     units = Units.of(data)
-    rows = [[f"{day} {weekday}", units.exact(f), f"{units.exact(lo)} .. {units.exact(hi)}"]
+    rows = [[f"{day} {_(weekday)}", units.exact(f), f"{units.exact(lo)} .. {units.exact(hi)}"]
             for day, weekday, f, lo, hi in zip(frame["date"], frame["weekday"], frame["forecast"], frame["low"], frame["high"])]
-    headers = ["day", f"forecast ({units.metric})", f"{coverage:.0%} of days inside"]
+    headers = [_("day"), _("forecast ({metric})").format(metric=_(units.metric)),
+               _("{share} of days inside").format(share=f"{coverage:.0%}")]
     return tabulate(rows, headers=headers, tablefmt="simple", colalign=["left", "right", "right"])
 
 
@@ -61,9 +71,9 @@ def backtest_table(scores: list[dict], n_days: int, data: dict) -> str:
     rows = []
     for h in horizons:
         for score in (s for s in scores if s["horizon"] == h):
-            rows.append([score["method"], h, units.exact(score["mae"]), units.exact(score["rmse"]), f"{score['mape']:.1f}%",
+            rows.append([model_label(score["method"]), h, units.exact(score["mae"]), units.exact(score["rmse"]), f"{score['mape']:.1f}%",
                          f"{score['mase']:.3f}", _or_blank(score.get("mase_naive"), ".3f"), _or_blank(score["coverage"], ".1%")])
-    headers = ["method", "days ahead", "MAE", "RMSE", "MAPE", "MASE", "MASE vs naive", "coverage"]
+    headers = [_("method"), _("days ahead"), "MAE", "RMSE", "MAPE", "MASE", _("MASE vs naive"), _("coverage")]
     return tabulate(rows, headers=headers, tablefmt="simple", colalign=["left"] + ["right"] * 7, disable_numparse=True)
 
 
@@ -75,17 +85,21 @@ def forecast_report(run) -> str:
     """What `viewcast forecast` prints and keeps as summary.txt."""
     summary, data = run.summary, run.summary["data"]
     n_days = len(run.forecast)
+    picked = {"model": model_label(summary["picked"]), "why": summary["choice"], "n": n_days}
     return "\n".join([
-        f"Data: {summary['source']}, {data['first']}..{data['last']} ({data['days']:,} days, {data['missing_days']} missing; "
-        "a missing input day is filled from the days before it, never scored).",
-        f"Every network: {summary['candidates']['training']}.",
+        _("Data: {source}, {first}..{last} ({n} days, {missing} missing; a missing input day is filled from the days before it, "
+          "never scored).").format(source=summary["source"], first=data["first"], last=data["last"], n=f"{data['days']:,}",
+                                   missing=data["missing_days"]),
+        _("Every network: {training}.").format(training=summary["candidates"]["training"]),
         "",
         validation_table(run.selection, n_days, data),
         "",
-        f"Picked: {summary['picked']} ({summary['choice']}; validation MAE"
-        f"{' averaged over 1..' + str(n_days) + ' days ahead' if n_days > 1 else ''}).",
-        f"Trained on {summary['training_window']}; retrained on {summary['periods']['final_training']}.",
-        f"Forecast: {days(n_days)} ahead, {summary['method']}; {summary['intervals']}.",
+        (_("Picked: {model} ({why}; validation MAE averaged over 1..{n} days ahead).") if n_days > 1 else
+         _("Picked: {model} ({why}; validation MAE).")).format(**picked),
+        _("Trained on {window}; retrained on {period}.").format(window=summary["training_window"],
+                                                                period=summary["periods"]["final_training"]),
+        ngettext("Forecast: {n} day ahead, {method}; {intervals}.", "Forecast: {n} days ahead, {method}; {intervals}.", n_days).format(
+            n=n_days, method=summary["method"], intervals=summary["intervals"]),
         "",
         forecast_table(run.forecast, summary["coverage"], data),
     ])
@@ -96,20 +110,24 @@ def backtest_report(run) -> str:
     summary, periods = run.summary, run.summary["periods"]
     n_days = max(score["horizon"] for score in run.scores)
     return "\n".join([
-        f"Backtest on {summary['source']}: history {periods['history']} (validation {periods['validation']}), "
-        f"test {periods['test']} ({summary['test_days']} days with data, never trained on).",
-        f"Every network: {summary['candidates']['training']}.",
+        _("Backtest on {source}: history {history} (validation {validation}), test {test} ({n} days with data, never trained "
+          "on).").format(source=summary["source"], history=periods["history"], validation=periods["validation"],
+                         test=periods["test"], n=summary["test_days"]),
+        _("Every network: {training}.").format(training=summary["candidates"]["training"]),
         "",
         validation_table(run.selection, n_days, summary["data"]),
         "",
-        f"Picked: {summary['picked']} ({summary['choice']}), trained on {summary['training_window']}; "
-        f"retrained on {periods['final_training']}.",
-        f"Its forecast: {summary['pick_forecasts']}.",
-        f"Every method: {summary['method']}.",
-        f"MAE, RMSE in {Units.of(summary['data']).metric};"
-        f" MASE = MAE / {summary['mase_scale']:,.1f} (the seasonal naive's one-day MAE on {periods['final_training']}), "
-        f"MASE vs naive = MAE / {summary['mase_naive_scale']:,.1f} (same as yesterday's); "
-        f"coverage of the {summary['coverage']:.0%} intervals ({summary['intervals']}). Classical methods: {summary['classical']}.",
+        _("Picked: {model} ({why}), trained on {window}; retrained on {period}.").format(
+            model=model_label(summary["picked"]), why=summary["choice"], window=summary["training_window"],
+            period=periods["final_training"]),
+        _("Its forecast: {how}.").format(how=summary["pick_forecasts"]),
+        _("Every method: {how}.").format(how=summary["method"]),
+        _("MAE, RMSE in {metric}; MASE = MAE / {scale} (the seasonal naive's one-day MAE on {period}), MASE vs naive = MAE / "
+          "{naive_scale} (same as yesterday's); coverage of the {share} intervals ({intervals}). Classical methods: "
+          "{classical}.").format(
+            metric=_(Units.of(summary["data"]).metric), scale=f"{summary['mase_scale']:,.1f}", period=periods["final_training"],
+            naive_scale=f"{summary['mase_naive_scale']:,.1f}", share=f"{summary['coverage']:.0%}", intervals=summary["intervals"],
+            classical=summary["classical"]),
         "",
         backtest_table(run.scores, n_days, summary["data"]),
     ])

@@ -20,7 +20,7 @@ def save_lecture(run: LectureRun, out: Path, force: bool = False) -> Path:
     pictures need, and `report.html`, made from the files just written (as `viewcast report` would)."""
     writers = {
         "results.json": lambda path: _write_json(path, run.results, indent=2),
-        "tables.md": lambda path: path.write_text(lecture_tables(run.results, markdown=True)),
+        "tables.md": lambda path: path.write_text(lecture_tables(run.results, markdown=True), encoding="utf-8"),
         "curves.csv": lambda path: run.curves.to_csv(path, index=False, float_format="%.2f"),
         "predictions.csv": lambda path: run.predictions.to_csv(path, index=False),
         "surface.json": lambda path: _write_json(path, run.surface),

@@ -10,6 +10,7 @@ import json
 
 import pandas as pd
 
+from ..core.i18n import figure_text
 from ..core.units import Units
 from ..engine.folders import FolderKind, write_folder
 from ..forecasting.backtest import BacktestRun
@@ -50,15 +51,16 @@ def save_forecast(run: ForecastRun, out, force: bool = False):
     def picture(path):
         data = run.summary["data"]
         note = f"{run.summary['source']}; chosen by validation: {run.summary['picked']}"
-        fig = forecast_plots.next_days(run.recent, run.forecast, run.summary["coverage"], Units.of(data), note)
-        path.write_bytes(plots.png(fig))
+        with plots.speaking():
+            fig = forecast_plots.next_days(run.recent, run.forecast, run.summary["coverage"], Units.of(data), note)
+            path.write_bytes(plots.png(fig))
 
     record = run.summary | {"forecast": run.forecast.astype({"date": str}).to_dict("records"), "validation": run.selection.table}
     writers = {
         "forecast.csv": lambda path: run.forecast.to_csv(path, index=False),
         "forecast.png": picture,
         "validation.csv": lambda path: validation_frame(run.selection).to_csv(path, index=False),
-        "summary.txt": lambda path: path.write_text(forecast_text.forecast_report(run) + "\n"),
+        "summary.txt": lambda path: path.write_text(forecast_text.forecast_report(run) + "\n", encoding="utf-8"),
         "forecast.json": lambda path: path.write_text(json.dumps(record, indent=2) + "\n"),
     }
     return write_folder(out, writers, FORECAST_FOLDER, force)
@@ -75,19 +77,21 @@ def save_backtest(run: BacktestRun, out, force: bool = False):
     """Write the backtest folder: backtest.csv (every method's scores per horizon), predictions.csv
     (every forecast), validation.csv, backtest.png (the pick one day ahead), summary.txt, backtest.json."""
     def picture(path):
-        fig, (ax,) = plots.panels(1, (10, 3.5))
         mine = run.predictions[(run.predictions["method"] == run.scores[0]["method"]) & (run.predictions["horizon"] == 1)]
         dates = pd.DatetimeIndex(mine["date"])
-        forecast_plots.forecast_band(pd.Series(mine["actual"].to_numpy(), index=dates), dates, mine["forecast"], mine["lower"],
-                            mine["upper"], run.summary["coverage"], f"{run.summary['source']}, 1 day ahead: {run.scores[0]['method']}", ax)
-        path.write_bytes(plots.png(fig))
+        with plots.speaking():
+            fig, (ax,) = plots.panels(1, (10, 3.5))
+            title = figure_text("{source}, 1 day ahead: {model}").format(source=run.summary["source"], model=run.scores[0]["method"])
+            forecast_plots.forecast_band(pd.Series(mine["actual"].to_numpy(), index=dates), dates, mine["forecast"], mine["lower"],
+                                         mine["upper"], run.summary["coverage"], title, ax)
+            path.write_bytes(plots.png(fig))
 
     writers = {
         "backtest.csv": lambda path: pd.DataFrame(run.scores).round(4).to_csv(path, index=False),
         "predictions.csv": lambda path: run.predictions.to_csv(path, index=False),
         "validation.csv": lambda path: validation_frame(run.selection).to_csv(path, index=False),
         "backtest.png": picture,
-        "summary.txt": lambda path: path.write_text(forecast_text.backtest_report(run) + "\n"),
+        "summary.txt": lambda path: path.write_text(forecast_text.backtest_report(run) + "\n", encoding="utf-8"),
         "backtest.json": lambda path: path.write_text(
             json.dumps(run.summary | {"scores": run.scores, "validation": run.selection.table}, indent=2) + "\n"),
     }
@@ -110,7 +114,7 @@ def save_many(run: ManyRun, out, force: bool = False):
         table: lambda path: run.table.round(4).to_csv(path, index=False),
         "series.csv": lambda path: run.series.to_csv(path, index=False),
         "validation.csv": lambda path: run.validation.to_csv(path, index=False),
-        "summary.txt": lambda path: path.write_text(many_text.many_report(run) + "\n"),
+        "summary.txt": lambda path: path.write_text(many_text.many_report(run) + "\n", encoding="utf-8"),
         "summary.json": lambda path: path.write_text(json.dumps(run.summary | {"stopped_by": run.stopped_by}, indent=2) + "\n"),
     }
     return write_folder(out, writers, MANY_FOLDERS[run.kind], force)

@@ -7,7 +7,8 @@ from tabulate import tabulate
 from wcwidth import wcswidth
 
 from ..core.i18n import _, ngettext
-from ..core.units import PERIOD_HEADERS, Units, amount, days, k, model_label, whole
+from ..core.units import PERIOD_HEADERS, Units, amount, days, days_text, k, model_label, whole
+from ..lecture.classify import LEVEL_DAYS, N_HIDDEN
 from ..lecture.guide import told
 from ..lecture.optimizers import EARLY
 
@@ -21,17 +22,17 @@ def results_table(metrics: dict) -> str:
     units = Units.of(metrics["data"])
     periods = list(metrics["losses"])
     n_seeds = len(metrics["seeds"])
-    label = f"{metrics['model']['spec']}, {days(metrics['model']['n_lags'])}"
+    label = f"{metrics['model']['spec']}, {days_text(metrics['model']['n_lags'])}"
     if n_seeds > 1:
-        label += f" (mean ± std of {n_seeds} seeds)"
+        label += " " + _("(mean ± std of {n} seeds)").format(n=n_seeds)
     rows = [[label] + [units.summary(metrics["losses"][p][metric]) for p in periods]]
     if "linear" in metrics:
         exact = metrics["linear"]["least_squares"]["losses"]
-        rows.append(["linear, exact least squares"] + [units.value(exact[p][metric]) for p in periods])
+        rows.append([_("linear, exact least squares")] + [units.value(exact[p][metric]) for p in periods])
     for name in metrics["baselines"][periods[0]]:
         cells = [baseline_cell(metrics["baselines"][p][name], metric, metrics["periods"][p]["examples"], units) for p in periods]
-        rows.append([f"baseline: {name}"] + cells)
-    headers = [f"{metric.upper()} in {units.metric}"] + [PERIOD_HEADERS[p] for p in periods]
+        rows.append([model_label(f"baseline: {name}")] + cells)
+    headers = [_("{metric} in {unit}").format(metric=metric.upper(), unit=_(units.metric))] + [_(PERIOD_HEADERS[p]) for p in periods]
     return tabulate(rows, headers=headers, colalign=["left"] + ["right"] * len(periods))
 
 
@@ -50,8 +51,8 @@ def linear_function(metrics: dict, max_weights: int = 7) -> str:
     b = sum(linear["intercept"]) / n_seeds
     w = [sum(ws) / n_seeds for ws in zip(*linear["coef"])]
     shown = ", ".join(f"{wj:.2f}" for wj in w[:max_weights]) + (", ..." if len(w) > max_weights else "")
-    where = f"mean of {n_seeds} seeds" if n_seeds > 1 else f"seed {metrics['seeds'][0]}"
-    return f"learned y = b + Σ w_j x_j ({where}): b = {Units.of(metrics['data']).value(b)}, w = {shown}"
+    where = _("mean of {n} seeds").format(n=n_seeds) if n_seeds > 1 else _("seed {seed}").format(seed=metrics["seeds"][0])
+    return _("learned y = b + Σ w_j x_j ({where}): b = {b}, w = {w}").format(where=where, b=Units.of(metrics["data"]).value(b), w=shown)
 
 
 # -- the lecture's tables (viewcast lecture) -------------------------------------
@@ -221,39 +222,43 @@ def sweep_table(results: dict, top: int = 15) -> str:
     crossed = len(folds) > 1
     rows = [
         [c["model"], c["lags"], f"{c['lr']:g}", c["batch_size"] or "full", whole(c["train_mae"]),
-         f"{whole(c['val_mae'])} ± {whole(c['val_std'])}" if not c["diverged"] else f"diverged ({c['diverged']} of {c['seeds']} seeds)",
+         f"{whole(c['val_mae'])} ± {whole(c['val_std'])}" if not c["diverged"] else
+         _("diverged ({n} of {seeds} seeds)").format(n=c["diverged"], seeds=c["seeds"]),
          *([" / ".join(whole(v) for v in c["fold_val_mae"])] if crossed else []),
-         "← best" if i == 0 else ""]
+         _("← best") if i == 0 else ""]
         for i, c in enumerate(results["configurations"][:top])
     ]
     for baseline in results["baselines"]:
-        rows.append([baseline["label"], "", "", "", whole(baseline["train"]["mae"]), whole(baseline["val"]["mae"]),
+        rows.append([model_label(baseline["label"]), "", "", "", whole(baseline["train"]["mae"]), whole(baseline["val"]["mae"]),
                      *([""] if crossed else []), ""])
+    first = [_("model"), _("lags"), "lr", "batch"]
     if crossed:
-        headers = ["model", "lags", "lr", "batch", "train MAE (mean of folds)", f"validation MAE (mean of {len(folds)} folds)",
-                   "per fold", ""]
+        headers = [*first, _("train MAE (mean of folds)"), _("validation MAE (mean of {n} folds)").format(n=len(folds)), _("per fold"), ""]
     else:
-        headers = ["model", "lags", "lr", "batch",
-                   f"train MAE ({_span(periods['train'])})", f"validation MAE ({_span(periods['val'])})", ""]
+        headers = [*first, _("train MAE ({span})").format(span=_span(periods["train"])),
+                   _("validation MAE ({span})").format(span=_span(periods["val"])), ""]
     shown = len(results["configurations"])
-    more = f" (the best {top} of {shown})" if shown > top else ""
+    more = " " + _("(the best {top} of {n})").format(top=top, n=shown) if shown > top else ""
     best = results["best"]
     lines = [
-        f"{shown} configurations × {len(results['grid']['seeds'])} seeds in {results['stacks']} stacks, "
-        f"{results['workers']} worker(s), {results['wall_time_s']:.0f} s{more}; "
-        f"MAE in {Units.of(results['data']).metric}, mean (± std) over seeds",
+        _("{n} configurations × {seeds} seeds in {stacks} stacks, {workers} worker(s), {seconds} s{more}; MAE in {unit}, mean "
+          "(± std) over seeds").format(n=shown, seeds=len(results["grid"]["seeds"]), stacks=results["stacks"],
+                                       workers=results["workers"], seconds=f"{results['wall_time_s']:.0f}", more=more,
+                                       unit=_(Units.of(results["data"]).metric)),
     ]
     if crossed:
-        lines.append(f"{len(folds)}-fold cross-validation, expanding origin: " + "; ".join(
-            f"fold {i}: train {_span(f['train'])}, validate {_span(f['val'])}" for i, f in enumerate(folds, start=1))
-            + ". The baselines' row is the last fold's validation.")
+        each = _("; ").join(_("fold {i}: train {train}, validate {val}").format(i=i, train=_span(f["train"]), val=_span(f["val"]))
+                            for i, f in enumerate(folds, start=1))
+        lines.append(_("{n}-fold cross-validation, expanding origin: {folds}. The baselines' row is the last fold's "
+                       "validation.").format(n=len(folds), folds=each))
     lines += [
         "",
         tabulate(rows, headers=headers, tablefmt="simple", colalign=["left", "right", "right", "right", "right", "right"]
                  + (["right"] if crossed else []) + ["left"]),
         "",
-        f"Best by validation: {best['model']} on {days(best['lags'])}, lr {best['lr']:g}, batch {best['batch_size'] or 'full'} "
-        f"(validation MAE {best['val_mae']:,.0f}). The test period was not used.",
+        _("Best by validation: {model}, lr {lr}, {batch} (validation MAE {loss}). The test period was not used.").format(
+            model=model_label(f"{best['model']} on {days(best['lags'])}"), lr=f"{best['lr']:g}", loss=f"{best['val_mae']:,.0f}",
+            batch=_("batch {size}").format(size=best["batch_size"]) if best["batch_size"] else _("full batch")),
     ]
     return "\n".join(lines)
 
@@ -263,24 +268,25 @@ def critical_report(diagnosis) -> str:
     d = diagnosis
     p = d.points[0]
     method = {
-        "exact": "the exact Hessian (torch.func.hessian), all its eigenvalues",
-        "lanczos": "Lanczos on Hessian-vector products (SciPy's eigsh): λ_max, then λ_max of λ_max·I - H; "
-                   "± is the residual ‖Hu - λu‖, within which an eigenvalue lies",
+        "exact": _("the exact Hessian (torch.func.hessian), all its eigenvalues"),
+        "lanczos": _("Lanczos on Hessian-vector products (SciPy's eigsh): λ_max, then λ_max of λ_max·I - H; ± is the residual "
+                     "‖Hu - λu‖, within which an eigenvalue lies"),
     }[p.curvature.method]
     lines = [
-        f"{d.spec} on {days(d.n_lags)}, {p.n_parameters:,} parameters per seed, at its trained weights, on its "
-        f"{d.n_examples:,} training examples; L = {d.loss.upper()} in the model's units (standardized views).",
-        f"Hessian: {method}.",
+        _("{model}, {n} parameters per seed, at its trained weights, on its {examples} training examples; L = {loss} in the "
+          "model's units (standardized views).").format(model=model_label(f"{d.spec} on {days(d.n_lags)}"), n=f"{p.n_parameters:,}",
+                                                        examples=f"{d.n_examples:,}", loss=d.loss.upper()),
+        _("Hessian: {method}.").format(method=method),
         "",
     ]
     rows = [
         [seed, f"{q.loss:.4g}", f"{q.grad_norm:.3g}", f"{q.grad_norm / q.grad_reference:.1%}" if q.grad_reference else "",
-         f"{q.curvature.smallest:.3g}", f"{q.curvature.largest:.3g}", q.kind]
+         f"{q.curvature.smallest:.3g}", f"{q.curvature.largest:.3g}", _(q.kind)]
         for seed, q in zip(d.seeds, d.points)
     ]
-    lines.append(tabulate(rows, ["seed", "L", "‖g‖", "‖g‖ / at start", "λ_min", "λ_max", "verdict"], disable_numparse=True))
+    lines.append(tabulate(rows, ["seed", "L", "‖g‖", _("‖g‖ / at start"), "λ_min", "λ_max", _("verdict")], disable_numparse=True))
     lines.append("")
-    lines += [f"- seed {seed}: {q.text}." for seed, q in zip(d.seeds, d.points)]
+    lines += [_("- seed {seed}: {verdict}.").format(seed=seed, verdict=q.text) for seed, q in zip(d.seeds, d.points)]
     return "\n".join(lines)
 
 
@@ -289,23 +295,28 @@ def optimizers_report(results: dict) -> str:
 
     s = results["settings"]
     lines = [
-        f"{results['model']}, {s['loss'].upper()}, batch {s['batch_size'] or 'full'}, {s['n_epochs']} epochs, seed {s['seed']} "
-        f"(the same initial weights and mini-batches for every optimizer); {results['examples']['train']:,} training and "
-        f"{results['examples']['test']:,} test days. Losses: {s['loss'].upper()} in views.",
+        _("{model}, {loss}, {batch}, {n_epochs} epochs, seed {seed} (the same initial weights and mini-batches for every "
+          "optimizer); {train} training and {test} test days. Losses: {loss} in views.").format(
+            model=model_label(results["model"]), loss=s["loss"].upper(), n_epochs=s["n_epochs"], seed=s["seed"],
+            batch=_("batch {size}").format(size=s["batch_size"]) if s["batch_size"] else _("full batch"),
+            train=f"{results['examples']['train']:,}", test=f"{results['examples']['test']:,}"),
         "",
     ]
     rows = [[r["optimizer"], r["schedule"], f"{r['lr']:g}", k(r["train_loss_early"]), k(r["train"]), k(r["test"])]
             for r in results["networks"]]
-    lines.append(tabulate(rows, ["optimizer", "schedule", "η", f"train L, epoch {EARLY}", "train L, end", "test L'"],
+    lines.append(tabulate(rows, ["optimizer", "schedule", "η", _("train L, epoch {n}").format(n=EARLY), _("train L, end"), _("test L'")],
                           disable_numparse=True))
     surface = results["surface"]
-    lines += ["", f"The error surface of y = b + w x₁ (MSE, views in thousands), {surface['n_examples']:,} training days, "
-              f"full batch, from w = {surface['start'][0]:.2f}, b = {k(surface['start'][1])}; the lecture's rules by hand:", ""]
+    lines += ["", _("The error surface of y = b + w x₁ (MSE, views in thousands), {n} training days, full batch, from w = {w}, "
+                    "b = {b}; the lecture's rules by hand:").format(n=f"{surface['n_examples']:,}", w=f"{surface['start'][0]:.2f}",
+                                                                   b=k(surface["start"][1])), ""]
     rows = [[r["rule"], r["schedule"], f"{r['lr']:g}",
-             f"diverged at update {r['diverged_at']}" if r["diverged_at"] is not None else f"{max(r['above_minimum_percent'], 0):.3f}%",
-             r["updates_to_1_percent"] if r["updates_to_1_percent"] is not None else "never"]
+             _("diverged at update {n}").format(n=r["diverged_at"]) if r["diverged_at"] is not None else
+             f"{max(r['above_minimum_percent'], 0):.3f}%",
+             r["updates_to_1_percent"] if r["updates_to_1_percent"] is not None else _("never")]
             for r in surface["table"]]
-    lines.append(tabulate(rows, ["rule", "schedule", "η", "final MSE above the minimum", "updates to within 1%"], disable_numparse=True))
+    lines.append(tabulate(rows, [_("rule"), "schedule", "η", _("final MSE above the minimum"), _("updates to within 1%")],
+                          disable_numparse=True))
     return "\n".join(lines)
 
 
@@ -313,17 +324,21 @@ def classification_report(results: dict) -> str:
     """`classify.run_classification` as a table: accuracy per loss and start, beside the rules."""
     t = results["training"]
     lines = [
-        f"Task: {results['task']} {results['model']}; plain gradient descent, η = {t['lr']:g}, full batch, "
-        f"{t['n_epochs']} epochs; {results['examples']['train']:,} training and {results['examples']['test']:,} test days.",
+        _("Task: {task} {model}; plain gradient descent, η = {lr}, full batch, {n_epochs} epochs; {train} training and {test} test "
+          "days.").format(task=_("is the day above the median of the {n} days before it?").format(n=LEVEL_DAYS),
+                          model=_("{model}, 2 outputs, softmax").format(model=model_label(f"relu:{N_HIDDEN} on {days(results['n_lags'])}")),
+                          lr=f"{t['lr']:g}", n_epochs=t["n_epochs"], train=f"{results['examples']['train']:,}",
+                          test=f"{results['examples']['test']:,}"),
         "",
     ]
-    rows = [[r["loss"], r["start"], f"{r['curves']['grad_norm'][0]:.3g}", f"{r['train_accuracy']:.1%}", f"{r['test_accuracy']:.1%}"]
+    rows = [[r["loss"], _(r["start"]), f"{r['curves']['grad_norm'][0]:.3g}", f"{r['train_accuracy']:.1%}", f"{r['test_accuracy']:.1%}"]
             for r in results["runs"]]
-    rows += [[f"rule: {name}", "", "", "", f"{value:.1%}"] for name, value in results["baselines"].items()]
-    lines.append(tabulate(rows, ["loss", "start", "first ‖g‖", "train accuracy", "test accuracy"], disable_numparse=True))
+    rows += [[_("rule: {name}").format(name=_(name)), "", "", "", f"{value:.1%}"] for name, value in results["baselines"].items()]
+    lines.append(tabulate(rows, ["loss", _("start"), _("first ‖g‖"), _("train accuracy"), _("test accuracy")], disable_numparse=True))
     surfaces = results["surfaces"]
-    lines += ["", f"Far from the right class, at logits (-4, 4): ‖∇ cross-entropy‖ = {surfaces['cross-entropy']['grad_norm_far']:.3g}, "
-              f"‖∇ MSE‖ = {surfaces['mse']['grad_norm_far']:.2g}: MSE's softmax plateau."]
+    far = {"ce": f"{surfaces['cross-entropy']['grad_norm_far']:.3g}", "mse": f"{surfaces['mse']['grad_norm_far']:.2g}"}
+    lines += ["", _("Far from the right class, at logits (-4, 4): ‖∇ cross-entropy‖ = {ce}, ‖∇ MSE‖ = {mse}: MSE's softmax "
+                    "plateau.").format(**far)]
     return "\n".join(lines)
 
 
@@ -333,26 +348,35 @@ def classification_report(results: dict) -> str:
 def run_summary(metrics: dict) -> str:
     """What `viewcast train` prints: the data, the periods, how training went, the losses."""
     data, training = metrics["data"], metrics["training"]
-    lines = [
-        f"data      {data['source']}: {data['first']}..{data['last']}, {data['days']:,} days "
-        f"({data['missing_days']} missing{', filled' if data['filled_days'] else ''})"
-    ]
+    said = {"source": data["source"], "first": data["first"], "last": data["last"], "n": f"{data['days']:,}",
+            "missing": data["missing_days"]}
+    lines = [_field(_("data")) + (_("{source}: {first}..{last}, {n} days ({missing} missing, filled)") if data["filled_days"] else
+                                  _("{source}: {first}..{last}, {n} days ({missing} missing)")).format(**said)]
     for name, period in metrics["periods"].items():
-        left = f", {period['left_out']} left out for missing days" if period["left_out"] else ""
-        lines.append(f"{PERIOD_HEADERS[name]:<9} {period['start']}..{period['end']}: {period['examples']:,} examples{left}")
+        said = {"start": period["start"], "end": period["end"], "n": f"{period['examples']:,}", "left": period["left_out"]}
+        lines.append(_field(_(PERIOD_HEADERS[name])) + (_("{start}..{end}: {n} examples, {left} left out for missing days")
+                                                          if period["left_out"] else _("{start}..{end}: {n} examples")).format(**said))
     n_left_out = sum(period["left_out"] for period in metrics["periods"].values())
     if n_left_out and not data["filled_days"]:
-        lines.append(f"          ({n_left_out:,} examples left out: --fill-gaps interpolates the missing days instead)")
+        lines.append(_field("") + _("({n} examples left out: --fill-gaps interpolates the missing days instead)").format(
+            n=f"{n_left_out:,}"))
     best = training["best_epoch"]
     best = str(best[0]) if min(best) == max(best) else f"{min(best)}..{max(best)}"
-    lines += [f"trained   {training['epochs_run']} epochs on {training['device']} in {training['wall_time_s']:.1f} s; best epochs {best}",
+    lines += [_field(_("trained")) + _("{n} epochs on {device} in {seconds} s; best epochs {best}").format(
+        n=training["epochs_run"], device=training["device"], seconds=f"{training['wall_time_s']:.1f}", best=best),
               "", results_table(metrics)]
     if "linear" in metrics:
         lines += ["", linear_function(metrics)]
         gap = metrics["linear"]["least_squares"].get("gd_train_mse_gap_percent")
         if gap is not None:
-            lines.append(f"gradient descent's training MSE is {gap:.2f}% above the exact least-squares optimum")
+            lines.append(_("gradient descent's training MSE is {percent}% above the exact least-squares optimum").format(
+                percent=f"{gap:.2f}"))
     return "\n".join(lines)
+
+
+def _field(name: str) -> str:
+    """A line's first column, 10 terminal columns wide (a Chinese character takes two)."""
+    return name + " " * max(1, 10 - wcswidth(name))
 
 
 def next_day(forecast, source: str, last_day, spec: str, n_lags: int, run_dir, units: Units) -> str:
@@ -360,9 +384,12 @@ def next_day(forecast, source: str, last_day, spec: str, n_lags: int, run_dir, u
     values = forecast.per_seed
     extra = [k(forecast.value)] if units.thousands else []
     if len(values) > 1:
-        extra.append(f"{len(values)} seeds: {amount(values.min(), units.decimals)}..{amount(values.max(), units.decimals)}")
+        extra.append(_("{n} seeds: {low}..{high}").format(n=len(values), low=amount(values.min(), units.decimals),
+                                                           high=amount(values.max(), units.decimals)))
+    weekday = _(forecast.date.strftime("%A"))  # (the catalogue's Monday..Sunday, from forecast_text.WEEKDAYS)
     return (
-        f"{forecast.date.date()} ({forecast.date:%A}): {amount(forecast.value, units.decimals)} {units.metric}"
-        + (f" ({'; '.join(extra)})" if extra else "") + "\n"
-        f"from {source} up to {last_day.date()}, with {spec} on the last {days(n_lags)} ({run_dir})"
+        f"{forecast.date.date()} ({weekday}): {amount(forecast.value, units.decimals)} {_(units.metric)}"
+        + (f" ({_('; ').join(extra)})" if extra else "") + "\n"
+        + _("from {source} up to {day}, with {model} on the last {days} ({run})").format(
+            source=source, day=last_day.date(), model=spec, days=days_text(n_lags), run=run_dir)
     )

@@ -173,7 +173,7 @@ def test_figures_speak_chinese_only_where_a_font_can_draw_it(monkeypatch):
 
     def title() -> str:
         with plots.speaking():
-            ax = plots.error_surface(w, b, loss_grid(x, 2 * x + 1, w, b), loss="mse")
+            ax = plots.error_surface(w, b, loss_grid(x, 2 * x + 1, w, b), exact=(2.0, 1.0), loss="mse")
         plt.close(ax.figure)  # (never drawn: DejaVu Sans has no Chinese glyphs)
         return ax.get_title()
 

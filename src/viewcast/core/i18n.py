@@ -44,22 +44,24 @@ def language() -> str:
 def choose(tag: str) -> None:
     """Speak `tag` from now on, in this context (the CLI's `--lang`; `viewcast.cli.main` runs each command in a
     context of its own, so the choice ends with the command)."""
-    with use_language(tag):
-        pass  # (checks the tag)
-    _current.set(tag)
+    _current.set(_known(tag))
 
 
 @contextmanager
 def use_language(tag: str | None) -> Iterator[str]:
     """Speak `tag` inside the block (None: English); an unknown tag is a `ConfigError`."""
-    tag = tag or "en"
-    if tag not in LANGUAGES:
-        raise ConfigError(f"unknown language {tag!r}: use one of {', '.join(LANGUAGES)}")
+    tag = _known(tag or "en")
     token = _current.set(tag)
     try:
         yield tag
     finally:
         _current.reset(token)
+
+
+def _known(tag: str) -> str:
+    if tag not in LANGUAGES:
+        raise ConfigError(f"unknown language {tag!r}: use one of {', '.join(LANGUAGES)}")
+    return tag
 
 
 @cache

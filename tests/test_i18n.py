@@ -184,3 +184,30 @@ def test_figures_speak_chinese_only_where_a_font_can_draw_it(monkeypatch):
     with use_language("zh-TW"):
         assert CJK.search(title())
     assert title() == "Error surface of y = b + w x₁ (MSE)"
+
+
+def test_every_field_of_a_sentence_is_filled_where_it_is_said():
+    """`_("... {n} ...").format(n=...)`: read from the source, each call gives every field its sentence names, and no
+    other (a field left out would raise KeyError only on the path that says it, perhaps a rare one)."""
+    import ast
+
+    keywords = {"_", "figure_text", "ngettext"}
+    wrong, checked = [], []
+    for path in sorted((Path(__file__).resolve().parents[1] / "src" / "viewcast").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"):
+                continue
+            said = node.func.value  # _("..."), or (_("...") if ... else _("..."))
+            calls = [said.body, said.orelse] if isinstance(said, ast.IfExp) else [said]
+            if not all(isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id in keywords for c in calls):
+                continue
+            texts = [arg.value for c in calls for arg in c.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+            given = {k.arg for k in node.keywords}
+            if not texts or None in given:  # (**fields: read at run time)
+                continue
+            needed = set().union(*(FIELD.findall(text) for text in texts))
+            checked.append(node)
+            if needed != given:
+                wrong.append(f"{path.name}:{node.lineno}: {sorted(needed ^ given)}")
+    assert not wrong, wrong
+    assert len(checked) > 150  # (the source is read: the check can fail)

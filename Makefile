@@ -4,7 +4,7 @@
 #               series (writes runs/lecture/, replacing the previous one)
 #               (.venv has the classical extra, statsforecast, so backtest and its
 #               tests compare with AutoETS and AutoARIMA, and the dask extra, for --engine dask)
-#   make test   ruff, then the test suite with the doctests, one pytest worker per core (and Debian's chromium for the report's browser test,
+#   make test   ruff, then the test suite with the doctests, one pytest worker per core (and Debian's chromium and fonts-noto-cjk for the report's browser tests,
 #               installed with apt-get where it can be; scripts/install-chromium)
 #   make bench  the speed benchmarks: training (adds scikit-learn to .venv, to compare with it), and
 #               many series at once on one core, every core and a local Dask cluster

@@ -2,6 +2,7 @@
 report.html, such as `make demo`'s:
 
     .venv/bin/python scripts/screenshots.py runs/lecture/report.html docs/
+    .venv/bin/python scripts/screenshots.py runs/lecture/report-zh-TW.html docs/ --prefix zh-TW-   # (needs a Chinese font)
 
 The batch explorer is shown after its "100 updates" button. `tests/test_report.py` checks the
 explorers; this only photographs them.
@@ -22,6 +23,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("report", type=Path)
     parser.add_argument("folder", type=Path)
+    parser.add_argument("--prefix", default="", help="before each file's name, e.g. zh-TW- for a report in Chinese")
     args = parser.parse_args()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
@@ -32,8 +34,9 @@ def main() -> None:
             page.locator("#explore-batches .run").click()
             page.wait_for_timeout(1500)  # the descent path is drawn over about a second
             for name in ("descent", "sigmoids", "batches"):
-                page.locator(f"#explore-{name}").screenshot(path=str(args.folder / f"explorer-{name}.png"))
-                print(f"wrote {args.folder / f'explorer-{name}.png'}")
+                path = args.folder / f"{args.prefix}explorer-{name}.png"
+                page.locator(f"#explore-{name}").screenshot(path=str(path))
+                print(f"wrote {path}")
         finally:
             browser.close()
 

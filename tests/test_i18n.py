@@ -211,3 +211,25 @@ def test_every_field_of_a_sentence_is_filled_where_it_is_said():
                 wrong.append(f"{path.name}:{node.lineno}: {sorted(needed ^ given)}")
     assert not wrong, wrong
     assert len(checked) > 150  # (the source is read: the check can fail)
+
+
+def test_with_a_chinese_font_every_character_of_a_figure_is_drawn():
+    import warnings
+
+    import numpy as np
+
+    from viewcast.lecture.surface import loss_grid
+    from viewcast.reporting import plots
+
+    if plots._cjk_font() is None:
+        pytest.skip("no font with Chinese characters here (make test installs Debian's fonts-noto-cjk where it can)")
+    x = np.array([1.0, 2.0, 3.0])
+    w, b = np.linspace(0, 4, 5), np.linspace(-1, 3, 5)
+    with use_language("zh-TW"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with plots.speaking():
+            ax = plots.error_surface(w, b, loss_grid(x, 2 * x + 1, w, b), exact=(2.0, 1.0), loss="mse")
+            title = ax.get_title()
+            picture = plots.png(ax.figure)  # drawn: Chinese from the Chinese font, x₁ from DejaVu Sans
+    assert CJK.search(title) and "x₁" in title and picture[:4] == b"\x89PNG"
+    assert not [str(w.message) for w in caught if "missing from font" in str(w.message)]

@@ -19,6 +19,7 @@ import contextlib
 import functools
 import io
 from collections.abc import Iterator, Sequence
+from pathlib import Path as FilePath
 
 import matplotlib
 import matplotlib.dates
@@ -46,16 +47,25 @@ def speaking() -> Iterator[None]:
     if font is None:
         yield
         return
-    with matplotlib.rc_context({"font.sans-serif": [font, *matplotlib.rcParams["font.sans-serif"]]}), i18n.figures_translated():
+    with matplotlib.rc_context({"font.family": [font, "DejaVu Sans"]}), i18n.figures_translated():  # (DejaVu: x₁, η, σ...)
         yield
+
+
+CJK_FONTS = ("Noto Sans CJK", "Noto Sans TC", "Noto Sans SC", "Source Han Sans", "Microsoft JhengHei", "Microsoft YaHei",
+             "PingFang", "Heiti", "SimHei", "WenQuanYi", "AR PL", "Droid Sans Fallback")
+"""Fonts with Chinese characters, by the start of their name, the ones to prefer first."""
 
 
 @functools.cache
 def _cjk_font() -> str | None:
-    known = ("Noto Sans CJK", "Noto Sans TC", "Noto Sans SC", "Source Han Sans", "Microsoft JhengHei", "Microsoft YaHei",
-             "PingFang", "Heiti", "SimHei", "WenQuanYi", "AR PL", "Droid Sans Fallback")
-    names = sorted({font.name for font in matplotlib.font_manager.fontManager.ttflist})
-    return next((name for prefix in known for name in names if name.startswith(prefix)), None)
+    manager = matplotlib.font_manager.fontManager
+    found = lambda: next((name for prefix in CJK_FONTS for name in sorted({f.name for f in manager.ttflist})
+                          if name.startswith(prefix)), None)
+    if found() is None:  # matplotlib's list of fonts is cached from before a font was installed: look at the files too
+        for path in matplotlib.font_manager.findSystemFonts():
+            if any(word in FilePath(path).name for word in ("CJK", "SourceHan", "msjh", "msyh", "PingFang", "wqy", "DroidSansFallback")):
+                manager.addfont(path)
+    return found()
 
 
 def figure_label(label: str) -> str:

@@ -147,7 +147,7 @@ def _loss_curves(run: LectureRun) -> Section:
     curves = run.curves
     depth = run.results["tables"].get("depth")
     if curves is None or depth is None or run.results["selection"] is None:
-        return missing(title, "curves.csv with the depth table")
+        return missing(title, _("curves.csv with the depth table"))
     labels = [row["label"] for row in depth["rows"]]
     selection = curves[(curves["phase"] == "selection") & curves["same_days"]]
     fig, axes = plots.panels(len(labels), (4 * len(labels), 3.8), sharey=True)
@@ -262,7 +262,7 @@ def _weights(run: LectureRun) -> Section:
     title = _("7. The 7-day weights")
     lags = run.results["tables"].get("lags")
     if lags is None:
-        return missing(title, "lags table")
+        return missing(title, _("lags table"))
     weights = lags["weights_7"]
     ax = plots.weights_bars(weights)
     w = [x["mean"] for x in weights["w"]]

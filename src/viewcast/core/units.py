@@ -138,6 +138,8 @@ def model_label(label: str) -> str:
     3 networks') in the current language: the labels are names that the saved results use as keys, written in
     English; this is how they are shown. Option values in them (level, log-level, +weekday) stay as typed.
     """
+    if label.startswith("viewcast (") and label.endswith(")"):  # a backtest's pick, among the methods
+        return _("viewcast ({model})").format(model=model_label(label.removeprefix("viewcast (").removesuffix(")")))
     for pattern, message in _COMBINATIONS.items():
         if found := pattern.fullmatch(label):
             return _(message).format(**found.groupdict())

@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from viewcast.cli.main import main
@@ -68,16 +69,18 @@ def untranslated(text: str) -> list[str]:
     for english in ENGLISH:
         for piece in FIELD.split(english)[::2]:
             piece = piece.strip(" .,;:()'")
-            if len(piece.split()) >= 4 and piece in text:
+            if len(re.findall(r"[A-Za-z]{2,}", piece)) >= 4 and piece in text:  # (four words: not a formula, MASE = MAE /)
                 found.append(piece)
     return found
 
 
 def visible_text(page: str) -> list[str]:
-    """The text of each paragraph, heading, summary and button of a report (its pictures, data and script left out)."""
+    """The text of each paragraph, heading, summary and button of a report, and each picture's description
+    (its data and script left out)."""
     page = re.sub(r"<script.*?</script>|<pre>.*?</pre>", "", page, flags=re.S)
     blocks = re.findall(r"<(p|h1|h2|h3|summary|button|title)\b[^>]*>(.*?)</\1>", page, flags=re.S)
-    return [html.unescape(re.sub(r"<[^>]+>", "", inner)).strip() for _, inner in blocks]
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', page)
+    return [html.unescape(re.sub(r"<[^>]+>", "", inner)).strip() for _, inner in blocks] + [html.unescape(alt) for alt in alts]
 
 
 @pytest.fixture(scope="module")
@@ -187,8 +190,9 @@ def test_figures_speak_chinese_only_where_a_font_can_draw_it(monkeypatch):
 
 
 def test_every_field_of_a_sentence_is_filled_where_it_is_said():
-    """`_("... {n} ...").format(n=...)`: read from the source, each call gives every field its sentence names, and no
-    other (a field left out would raise KeyError only on the path that says it, perhaps a rare one)."""
+    """`_("... {n} ...").format(n=...)`: read from the source, each call that names its fields gives every field its
+    sentence names, and no other (a field left out would raise KeyError only on the path that says it, perhaps a rare
+    one). Calls that pass a dict (`**said`) are left to the tests that run them."""
     import ast
 
     keywords = {"_", "figure_text", "ngettext"}
@@ -233,3 +237,31 @@ def test_with_a_chinese_font_every_character_of_a_figure_is_drawn():
             picture = plots.png(ax.figure)  # drawn: Chinese from the Chinese font, x₁ from DejaVu Sans
     assert CJK.search(title) and "x₁" in title and picture[:4] == b"\x89PNG"
     assert not [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+
+def test_a_creators_forecast_and_backtest_speak_chinese():
+    """The summaries `forecast` and `backtest` print (and keep as summary.txt), with every option that adds words:
+    the calendar, direct networks, ensembles, folds; no English sentence of the catalogue is left in them."""
+    import dataclasses
+
+    from viewcast.core.features import Period
+    from viewcast.forecasting.backtest import run_backtest
+    from viewcast.forecasting.forecast import run_forecast
+    from viewcast.forecasting.settings import FORECAST_TRAINING, ForecastConfig
+    from viewcast.reporting.forecast_text import backtest_report, forecast_report
+
+    config = ForecastConfig(models=("linear",), lags=(7,), train=dataclasses.replace(FORECAST_TRAINING, n_epochs=2, n_seeds=2),
+                            days=3, calendar=1, direct=1, ensemble=2, combine=False, folds=2)
+    import numpy as np
+
+    days = pd.date_range("2018-01-01", "2021-12-31", name="date")  # four years: two folds of validation
+    rng = np.random.default_rng(0)
+    weekly_series = pd.Series(1000 + np.arange(len(days)) + 300 * (days.day_of_week < 5) + rng.normal(0, 30, len(days)),
+                              index=days, name="views")
+    history = Period(weekly_series.index[0], pd.Timestamp("2021-06-30"))
+    with use_language("zh-TW"):
+        printed = forecast_report(run_forecast(weekly_series, config, "synthetic"))
+        printed += backtest_report(run_backtest(weekly_series, config, history, Period(pd.Timestamp("2021-07-01"),
+                                                                                      weekly_series.index[-1]), with_classical=False))
+    assert "挑中" in printed and "週" in printed
+    assert not untranslated(printed), untranslated(printed)

@@ -77,6 +77,11 @@ def _(message: str) -> str:
     return translation(language()).gettext(message)
 
 
+def sentences(*texts: str) -> str:
+    """Sentences one after another: with a space in English, without one in Chinese (its full stop 。 is wide)."""
+    return ("" if language().startswith("zh") else " ").join(text for text in texts if text)
+
+
 def N_(message: str) -> str:
     """Marks `message` for the catalogue where it is defined (a table's title); `_` translates it where it is shown."""
     return message

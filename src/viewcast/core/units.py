@@ -144,6 +144,8 @@ def model_label(label: str) -> str:
         if found := pattern.fullmatch(label):
             return _(message).format(**found.groupdict())
     match = _LABEL.fullmatch(label)
+    if match is None:  # (an empty label)
+        return label
     name = _(match["model"]) if match["model"] in RULES else match["model"]
     if match["n"]:
         name = _("{model} on {days}").format(model=name, days=days_text(int(match["n"])))

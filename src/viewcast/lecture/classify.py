@@ -117,8 +117,8 @@ def run_classification(series: pd.Series, split: Split, n_lags: int = 7, seed: i
         "share_above": {"train": float(y.mean()), "test": float(y_test.mean())},
         "runs": runs,
         "baselines": {
-            "majority class": float((y_test == majority).mean()),
-            "as 7 days ago": float((y_test == rule_test).mean()),
+            N_("majority class"): float((y_test == majority).mean()),
+            N_("as 7 days ago"): float((y_test == rule_test).mean()),
         },
         "surfaces": loss_surfaces(),
     }

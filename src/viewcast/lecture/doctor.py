@@ -148,9 +148,10 @@ def examine_sweep(results: dict, trials: pd.DataFrame) -> list[Finding]:
     for a, b in itertools.permutations(rows, 2):
         same_settings = [r["spec"] for r in rows if r["settings"] == a["settings"]]
         if a["settings"] == b["settings"] and _next_bigger(a["spec"], b["spec"], same_settings):
-            verdict = compare(a["label"], b["label"], (Loss.of(a["train"]), Loss.of(b["train"])), (Loss.of(a["val"]), Loss.of(b["val"])))
+            verdict = compare(a["label"], b["label"], (Loss.of(a["train"]), Loss.of(b["train"])), (Loss.of(a["val"]), Loss.of(b["val"])),
+                              unseen=_("validation data"))
             if verdict.kind in (OPTIMIZATION_FAILURE, OVERFITTING):
-                findings.append(Finding(verdict.kind, b["label"], verdict.text.replace("unseen data", "validation data")))
+                findings.append(Finding(verdict.kind, b["label"], verdict.text))
     return findings
 
 

@@ -61,12 +61,14 @@ class Verdict:
         return asdict(self)
 
 
-def compare(smaller: str, bigger: str, train: tuple[Loss, Loss], test: tuple[Loss, Loss]) -> Verdict:
-    """The verdict on `bigger` vs `smaller`, from their (smaller, bigger) training and test losses.
+def compare(smaller: str, bigger: str, train: tuple[Loss, Loss], test: tuple[Loss, Loss], unseen: str | None = None) -> Verdict:
+    """The verdict on `bigger` vs `smaller`, from their (smaller, bigger) training and test losses;
+    `unseen` names the data of `test` in the sentence (default 'unseen data'; a sweep's is its validation data).
 
     >>> compare("relu:100", "relu:100x4", (Loss(280, 5, 3), Loss(100, 5, 3)), (Loss(430, 5, 3), Loss(440, 5, 3))).kind
     'overfitting'
     """
+    unseen = unseen or _("unseen data")
     d_train, s_train = _change(*train)
     d_test, s_test = _change(*test)
     numbers = _("training {train_small} → {train_big}, test {test_small} → {test_big}").format(
@@ -84,14 +86,14 @@ def compare(smaller: str, bigger: str, train: tuple[Loss, Loss], test: tuple[Los
                 "optimization failure nor overfitting can be told").format(change=f"{abs(d_train):,.1f}", spread=f"{s_train:,.1f}")
     elif d_test > s_test:
         kind = OVERFITTING
-        why = _("better on the training data, worse on unseen data: overfitting")
+        why = _("better on the training data, worse on {unseen}: overfitting").format(unseen=unseen)
     elif d_test < -s_test:
         kind = BETTER
-        why = _("better on both the training data and unseen data")
+        why = _("better on both the training data and {unseen}").format(unseen=unseen)
     else:
         kind = NO_TEST_GAIN
         why = _("better on the training data, but the test losses differ by {change} views, no more than the seed spread "
-                "({spread}): no gain on unseen data").format(change=f"{abs(d_test):,.1f}", spread=f"{s_test:,.1f}")
+                "({spread}): no gain on {unseen}").format(change=f"{abs(d_test):,.1f}", spread=f"{s_test:,.1f}", unseen=unseen)
     text = _("{bigger} vs {smaller}: {why} ({numbers}).").format(
         bigger=model_label(bigger), smaller=model_label(smaller), why=why, numbers=numbers)
     return Verdict(smaller, bigger, kind, text, d_train, s_train, d_test, s_test)

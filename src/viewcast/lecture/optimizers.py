@@ -27,6 +27,7 @@ from ..core.config import OPTIMIZER_NAMES, DataConfig, ModelConfig, SplitConfig,
 from ..core.data import load_series
 from ..core.features import Split, make_split, make_windows, require_examples
 from ..core.forecaster import Forecaster, evaluate_windows
+from ..core.i18n import N_
 from ..core.optimize import make_scheduler, training_cost
 from ..core.units import days
 from ..engine.parallel import Job
@@ -36,7 +37,7 @@ from .rules import RULES
 from .surface import Path, exact_optimum, loss_grid
 
 UNIT = 1000.0  # the surface's views are in thousands: b and w of comparable size
-SCHEDULES = {"constant": ("constant", 0), "warm-up + cosine": ("cosine", 0.1)}  # name: (schedule, share of warm-up)
+SCHEDULES = {N_("constant"): ("constant", 0), N_("warm-up + cosine"): ("cosine", 0.1)}  # name: (schedule, share of warm-up)
 NETWORK_LRS = {"sgd": 0.01, "momentum": 0.01, "adagrad": 0.01, "rmsprop": 0.001, "adam": 0.001}
 SURFACE_LRS = {"sgd": 0.2, "momentum": 0.02, "adagrad": 0.1, "rmsprop": 0.05, "adam": 0.05}
 SURFACE_UPDATES = 500

@@ -82,7 +82,7 @@ def next_days(recent: pd.Series, frame: pd.DataFrame, coverage: float, values: u
                        xytext=(0, 3 if above else -3), textcoords="offset points", ha="center",
                        va="bottom" if above else "top", fontsize=7.5, color=ESTIMATE)
     close.xaxis.set_major_locator(matplotlib.dates.DayLocator(interval=max(1, (len(dates) + 7) // 8)))
-    close.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b"))
+    close.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%m/%d" if figures_speak() else "%d %b"))  # (%b: English months)
     ahead = units.days_text(len(dates)) if figures_speak() else units.days(len(dates))
     close.set_title(figure_text("the next {days}").format(days=ahead), fontsize=9)
     metric = figure_text(values.metric)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from ..core.baselines import BASELINES
-from ..core.i18n import N_, _, ngettext
+from ..core.i18n import N_, _, ngettext, sentences
 from ..core.units import Units, model_label
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"),
@@ -36,7 +36,7 @@ def validation_table(selection, n_days: int, data: dict, top: int = 12) -> str:
     ]
     headers = [_("candidate"), *([_("mean 1-{n}").format(n=n_days)] if n_days > 1 else []), *[f"+{h}" for h in horizons],
                *([_("fold {i}").format(i=i) for i in range(1, n_folds + 1)] if n_folds > 1 else []), _("one seed +1"), ""]
-    more = (" " + _("(the best {top} of {n}, and the baselines)").format(top=top, n=len(selection.table))
+    more = (_(" (the best {top} of {n}, and the baselines)").format(top=top, n=len(selection.table))
             if len(selection.table) > top else "")
     if n_folds > 1:
         each = _("; ").join(_("fold {i}: trained on {train}, validated on {val}").format(i=i, train=train, val=val)
@@ -47,8 +47,8 @@ def validation_table(selection, n_days: int, data: dict, top: int = 12) -> str:
         where = _("Validation: trained on {train}, every day of {val} forecast from the real past{more}.").format(
             train=selection.train, val=selection.val, more=more)
     return "\n".join([
-        where + " " + _("MAE in {metric}, h days ahead (+h); a network's forecast is the mean of its seeds' (one seed: each "
-                        "alone, on average).").format(metric=_(units.metric)),
+        sentences(where, _("MAE in {metric}, h days ahead (+h); a network's forecast is the mean of its seeds' (one seed: "
+                           "each alone, on average).").format(metric=_(units.metric))),
         "",
         tabulate(rows, headers=headers, tablefmt="simple", colalign=["left"] + ["right"] * (len(headers) - 2) + ["left"]),
     ])

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..core.i18n import N_, _, figure_text
+from ..core.i18n import N_, _, figure_text, sentences
 from ..core.units import PERIOD_HEADERS, days, k, model_label
 from ..lecture.classify import LEVEL_DAYS, N_HIDDEN
 from ..lecture.doctor import examine
@@ -64,10 +64,11 @@ def _mismatch(run: LectureRun) -> Section:
         _("The bundled pedestrians series counts people passing one sensor in Melbourne. Models trained on {start}..{end}, "
           "with the same settings as the tables, meet {year}, when the COVID lockdowns emptied the streets.").format(
             start=m["periods"]["train"]["start"], end=m["periods"]["train"]["end"], year=m["periods"]["test"]["start"][:4]),
-        _("{scores}. The test loss is up to {ratio} times the training loss.").format(scores=scores, ratio=f"{ratio:.1f}") + " "
-        + (_("The rule 'same as yesterday' scores {mae} ({percent}%) on the test year, better than {models}: it carries no "
-             "memory of the old level.").format(models=_(" and ").join(beaten), **naive_score) if beaten else
-           _("The rule 'same as yesterday' scores {mae} ({percent}%) on the test year.").format(**naive_score)),
+        sentences(
+            _("{scores}. The test loss is up to {ratio} times the training loss.").format(scores=scores, ratio=f"{ratio:.1f}"),
+            _("The rule 'same as yesterday' scores {mae} ({percent}%) on the test year, better than {models}: it carries no "
+              "memory of the old level.").format(models=_(" and ").join(beaten), **naive_score) if beaten else
+            _("The rule 'same as yesterday' scores {mae} ({percent}%) on the test year.").format(**naive_score)),
         _("The first figure shows each model's loss per epoch on both periods (mean over seeds); the second, the estimates "
           "when the counts collapse (the worst month for {model} is {month}, MAE {mae}).").format(
             model=model_label(models[0]["label"]), month=worst[0], mae=f"{worst[1]:,.0f}"),
@@ -86,7 +87,7 @@ def optimizer_figures(results: dict) -> dict[str, Figure]:
     fig, axes = plots.panels(len(SCHEDULES), (6 * len(SCHEDULES), 4.2), sharey=True)
     for schedule, ax in zip(SCHEDULES, axes):
         runs = [r for r in results["networks"] if r["schedule"] == schedule]
-        title = figure_text("{model}: η {schedule}").format(model=plots.figure_label(results["model"]), schedule=schedule)
+        title = figure_text("{model}: η {schedule}").format(model=plots.figure_label(results["model"]), schedule=figure_text(schedule))
         plots.optimizer_curves(runs, title=title,
                                loss=results["settings"]["loss"], ax=ax)
     figures["optimizers.png"] = fig
@@ -96,7 +97,7 @@ def optimizer_figures(results: dict) -> dict[str, Figure]:
         paths = [Path.from_dict(p) for p in surface["paths"][schedule]]
         plots.error_surface(np.array(surface["w"]), np.array(surface["b"]), np.array(surface["grid"]), paths,
                             exact=tuple(surface["exact"][:2]), loss="mse", ax=ax)
-        ax.set_title(figure_text("y = b + w x₁ (MSE), η {schedule}").format(schedule=schedule))
+        ax.set_title(figure_text("y = b + w x₁ (MSE), η {schedule}").format(schedule=figure_text(schedule)))
     figures["optimizers-surface.png"] = fig
     return figures
 
@@ -128,7 +129,7 @@ def _optimizers(run: LectureRun) -> Section:
           "with {schedule}, {loss}.").format(
             model=model_label(results["model"]), n_epochs=results["settings"]["n_epochs"], seed=results["settings"]["seed"],
             optimizers=lines,
-            best=best["optimizer"], schedule=best["schedule"], loss=k(best["train"])),
+            best=best["optimizer"], schedule=_(best["schedule"]), loss=k(best["train"])),
     ]
     train, test = _(PERIOD_HEADERS["train"]), _(PERIOD_HEADERS["test"])
     table = "\n".join(

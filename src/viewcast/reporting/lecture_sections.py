@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..core.i18n import _, figure_text, ngettext
+from ..core.i18n import _, figure_text, ngettext, sentences
 from ..core.units import days_text, k, model_label
 from ..lecture.guide import told
 from ..lecture.surface import Path
@@ -154,7 +154,7 @@ def _loss_curves(run: LectureRun) -> Section:
     notes = []
     for label, ax in zip(labels, axes):
         rows = selection[selection["label"] == label]
-        plots.loss_curves(rows, title=label, ax=ax)
+        plots.loss_curves(rows, title=plots.figure_label(label), ax=ax)
         mean = rows.groupby("epoch")["val_loss"].mean()
         notes.append(_("{model}: lowest at epoch {epoch} ({lowest}), {last} at the end").format(
             model=model_label(label), epoch=int(mean.idxmin()), lowest=k(mean.min()), last=k(mean.iloc[-1])))
@@ -255,7 +255,7 @@ def _table_sentence(table: dict) -> str:
     rows = table["rows"]
     sentence = _("{table}: training {train}; test {test}.").format(
         table=_(table["title"]), train=", ".join(k(r["train"]["mean"]) for r in rows), test=", ".join(k(r["test"]["mean"]) for r in rows))
-    return " ".join([sentence, *(v.text for v in told(table))])
+    return sentences(sentence, *(v.text for v in told(table)))
 
 
 def _weights(run: LectureRun) -> Section:

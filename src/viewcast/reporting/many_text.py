@@ -20,9 +20,10 @@ def many_report(run) -> str:
             _("Forecast of {n} series of {source} (by {by}), on {engine}")).format(n=f"{s['series']:,}", source=s["source"],
                                                                                  by=s["by"], engine=s["engine"])
     lines = [
-        what + ": " + (_("{done} done, {skipped} skipped, {failed} failed, {not_done} not done (interrupted); {seconds} s.").format(
-            not_done=f"{s['not_done']:,}", **counts) if s["not_done"] else
-            _("{done} done, {skipped} skipped, {failed} failed; {seconds} s.").format(**counts)),
+        _("{what}: {counts}").format(what=what, counts=(
+            _("{done} done, {skipped} skipped, {failed} failed, {not_done} not done (interrupted); {seconds} s.").format(
+                not_done=f"{s['not_done']:,}", **counts) if s["not_done"] else
+            _("{done} done, {skipped} skipped, {failed} failed; {seconds} s.").format(**counts))),
         _("Every series alike: {training}; the same candidates and defaults for each.").format(training=s["candidates"]["training"]),
     ]
     done = run.series[run.series["status"] == "ok"]

@@ -28,7 +28,8 @@ OPTIMIZERS_FOLDER = FolderKind(
 
 def save_optimizers(results: dict, out, force: bool = False):
     """Write the results, the table and both charts into the folder `out`, whole or not at all."""
-    figures = optimizer_figures(results)
+    with plots.speaking():
+        figures = optimizer_figures(results)
     writers = {
         "optimizers.json": lambda path: path.write_text(json.dumps(results) + "\n"),
         "optimizers.csv": lambda path: optimizers_table(results).to_csv(path, index=False),
@@ -50,8 +51,9 @@ def save_forecast(run: ForecastRun, out, force: bool = False):
     validation.csv (the candidates), summary.txt (what was printed), forecast.json."""
     def picture(path):
         data = run.summary["data"]
-        note = f"{run.summary['source']}; chosen by validation: {run.summary['picked']}"
         with plots.speaking():
+            note = figure_text("{source}; chosen by validation: {model}").format(
+                source=run.summary["source"], model=plots.figure_label(run.summary["picked"]))
             fig = forecast_plots.next_days(run.recent, run.forecast, run.summary["coverage"], Units.of(data), note)
             path.write_bytes(plots.png(fig))
 
@@ -81,7 +83,8 @@ def save_backtest(run: BacktestRun, out, force: bool = False):
         dates = pd.DatetimeIndex(mine["date"])
         with plots.speaking():
             fig, (ax,) = plots.panels(1, (10, 3.5))
-            title = figure_text("{source}, 1 day ahead: {model}").format(source=run.summary["source"], model=run.scores[0]["method"])
+            title = figure_text("{source}, 1 day ahead: {model}").format(source=run.summary["source"],
+                                                                         model=plots.figure_label(run.scores[0]["method"]))
             forecast_plots.forecast_band(pd.Series(mine["actual"].to_numpy(), index=dates), dates, mine["forecast"], mine["lower"],
                                          mine["upper"], run.summary["coverage"], title, ax)
             path.write_bytes(plots.png(fig))

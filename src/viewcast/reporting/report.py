@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..core.i18n import _, figures_speak, language
+from ..core.i18n import _, figures_speak, language, sentences
 from . import explorer, guide_sections, lecture_sections, plots
 from .section import Section
 
@@ -71,7 +71,7 @@ def _intro(run: LectureRun) -> str:
         optimizer=t["optimizer"], lr=f"{t['lr']:g}", n_epochs=t["n_epochs"], n_seeds=len(r["seeds"]),
         batch=_("batch {size}").format(size=t["batch_size"]) if t["batch_size"] else _("full batch"))
     if r["short_run"]:
-        text += " " + _("This is a short run (fewer epochs or seeds than the default): a quick look, not the reference numbers.")
+        text = sentences(text, _("This is a short run (fewer epochs or seeds than the default): a quick look, not the reference numbers."))
     return f"<p>{html.escape(text)}</p>"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tabulate import tabulate
 from wcwidth import wcswidth
 
-from ..core.i18n import _, ngettext
+from ..core.i18n import _, ngettext, sentences
 from ..core.units import PERIOD_HEADERS, Units, amount, days, days_text, k, model_label, whole
 from ..lecture.classify import LEVEL_DAYS, N_HIDDEN
 from ..lecture.guide import told
@@ -22,9 +22,8 @@ def results_table(metrics: dict) -> str:
     units = Units.of(metrics["data"])
     periods = list(metrics["losses"])
     n_seeds = len(metrics["seeds"])
-    label = f"{metrics['model']['spec']}, {days_text(metrics['model']['n_lags'])}"
-    if n_seeds > 1:
-        label += " " + _("(mean ± std of {n} seeds)").format(n=n_seeds)
+    said = {"model": metrics["model"]["spec"], "days": days_text(metrics["model"]["n_lags"]), "n": n_seeds}
+    label = (_("{model}, {days} (mean ± std of {n} seeds)") if n_seeds > 1 else _("{model}, {days}")).format(**said)
     rows = [[label] + [units.summary(metrics["losses"][p][metric]) for p in periods]]
     if "linear" in metrics:
         exact = metrics["linear"]["least_squares"]["losses"]
@@ -95,7 +94,8 @@ def _lecture_header(results: dict, markdown: bool, units: Units) -> str:
                  "Losses are MAE in {metric}, mean ± std over the seeds.", len(seeds)).format(
             loss=t["loss"].upper(), optimizer=t["optimizer"], lr=f"{t['lr']:g}", schedule=schedule, batch=batch, n_epochs=t["n_epochs"],
             n=len(seeds), first=seeds[0], last=seeds[-1], metric=_(units.metric))
-        + (" " + _("Fewer epochs or seeds than the default run: a quick look, not the reference numbers.") if results["short_run"] else ""),
+        + (sentences("", _("Fewer epochs or seeds than the default run: a quick look, not the reference numbers."))
+           if results["short_run"] else ""),
         _("The lecture's columns are its own channel (train 2017-2020, test 2021): another series, so compare the shape of "
           "each table, not the values."),
         _("Drop: how much the training loss fell over the last epoch, and over the second half of training (mean over seeds); "
@@ -238,7 +238,7 @@ def sweep_table(results: dict, top: int = 15) -> str:
         headers = [*first, _("train MAE ({span})").format(span=_span(periods["train"])),
                    _("validation MAE ({span})").format(span=_span(periods["val"])), ""]
     shown = len(results["configurations"])
-    more = " " + _("(the best {top} of {n})").format(top=top, n=shown) if shown > top else ""
+    more = _(" (the best {top} of {n})").format(top=top, n=shown) if shown > top else ""
     best = results["best"]
     lines = [
         _("{n} configurations × {seeds} seeds in {stacks} stacks, {workers} worker(s), {seconds} s{more}; MAE in {unit}, mean "

@@ -88,14 +88,14 @@ def _lecture_header(results: dict, markdown: bool, units: Units) -> str:
         _("Data: {source}, {first}..{last} ({n} days, {missing}). Training {train}, test {test}.").format(
             source=data["source"], first=data["first"], last=data["last"], n=f"{data['days']:,}", missing=missing,
             train=_span(periods["train"]), test=_span(periods["test"])),
-        ngettext("Every model: {loss}, {optimizer}, η = {lr}{schedule}, {batch}, {n_epochs} epochs; {n} seed ({first}..{last}). "
-                 "Losses are MAE in {metric}, mean ± std over the seeds.",
-                 "Every model: {loss}, {optimizer}, η = {lr}{schedule}, {batch}, {n_epochs} epochs; {n} seeds ({first}..{last}). "
-                 "Losses are MAE in {metric}, mean ± std over the seeds.", len(seeds)).format(
-            loss=t["loss"].upper(), optimizer=t["optimizer"], lr=f"{t['lr']:g}", schedule=schedule, batch=batch, n_epochs=t["n_epochs"],
-            n=len(seeds), first=seeds[0], last=seeds[-1], metric=_(units.metric))
-        + (sentences("", _("Fewer epochs or seeds than the default run: a quick look, not the reference numbers."))
-           if results["short_run"] else ""),
+        sentences(
+            ngettext("Every model: {loss}, {optimizer}, η = {lr}{schedule}, {batch}, {n_epochs} epochs; {n} seed ({first}..{last}). "
+                     "Losses are MAE in {metric}, mean ± std over the seeds.",
+                     "Every model: {loss}, {optimizer}, η = {lr}{schedule}, {batch}, {n_epochs} epochs; {n} seeds ({first}..{last}). "
+                     "Losses are MAE in {metric}, mean ± std over the seeds.", len(seeds)).format(
+                loss=t["loss"].upper(), optimizer=t["optimizer"], lr=f"{t['lr']:g}", schedule=schedule, batch=batch,
+                n_epochs=t["n_epochs"], n=len(seeds), first=seeds[0], last=seeds[-1], metric=_(units.metric)),
+            _("Fewer epochs or seeds than the default run: a quick look, not the reference numbers.") if results["short_run"] else ""),
         _("The lecture's columns are its own channel (train 2017-2020, test 2021): another series, so compare the shape of "
           "each table, not the values."),
         _("Drop: how much the training loss fell over the last epoch, and over the second half of training (mean over seeds); "

@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from .i18n import N_
 from .metrics import evaluate
 from .units import days
 
-BASELINES = {"same as yesterday": 1, "same as 7 days ago": 7}
+BASELINES = {N_("same as yesterday"): 1, N_("same as 7 days ago"): 7}
 
 
 def naive(full: pd.Series, dates: pd.DatetimeIndex, lag: int) -> np.ndarray:

@@ -146,7 +146,7 @@ def model_label(label: str) -> str:
     match = _LABEL.fullmatch(label)
     if match is None:  # (an empty label)
         return label
-    name = _(match["model"]) if match["model"] in RULES else match["model"]
+    name = _(match["model"]) if match["baseline"] else match["model"]  # (a rule's name, baselines.BASELINES)
     if match["n"]:
         name = _("{model} on {days}").format(model=name, days=days_text(int(match["n"])))
     if match["global"]:
@@ -162,8 +162,9 @@ def model_label(label: str) -> str:
     return _("baseline: {rule}").format(rule=name) if match["baseline"] else name
 
 
-RULES = (N_("same as yesterday"), N_("same as 7 days ago"))
-"""The naive rules' names (`baselines.BASELINES`), for the catalogue."""
+def batch_text(size: int) -> str:
+    """'batch 32', or 'full batch' for 0, in the current language."""
+    return _("batch {size}").format(size=size) if size else _("full batch")
 
 
 def with_spread(summary: dict) -> str:

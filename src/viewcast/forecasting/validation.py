@@ -183,7 +183,7 @@ def _windows(picked, whole: Forecasts, whole_mae: float, series, filled, train: 
     """The pick trained on the last `config.windows` years of `train` (those shorter than it), validated
     like the rest. A shorter window wins only with a validation MAE `SHORTER_BY` below every longer
     one's: fewer days make noisier fits, so a near tie keeps the longer window."""
-    windows = [{"years": None, "label": f"all of {train}", "period": str(train), "val_mae": whole_mae}]
+    windows = [{"years": None, "period": str(train), "val_mae": whole_mae}]
     starts = {y: train.end - pd.DateOffset(years=y) + pd.Timedelta(days=1) for y in sorted(set(config.windows), reverse=True)}
     trains = not picked.is_baseline and not isinstance(picked, Pretrained)  # (a global network's window is its own)
     shorter = {y: start for y, start in starts.items() if start > train.start and trains}
@@ -192,17 +192,10 @@ def _windows(picked, whole: Forecasts, whole_mae: float, series, filled, train: 
     best, years = whole, None
     for (y, start), predictor in zip(shorter.items(), fitted):
         forecasts = forecasts_of(predictor, filled, days, config.days)
-        period = Period(start, train.end)
-        label = f"the last year ({period})" if y == 1 else f"the last {y} years ({period})"
-        windows.append({"years": y, "label": label, "period": str(period), "val_mae": _mean_mae(forecasts)})
+        windows.append({"years": y, "period": str(Period(start, train.end)), "val_mae": _mean_mae(forecasts)})
         if windows[-1]["val_mae"] < (1 - SHORTER_BY) * min(w["val_mae"] for w in windows[:-1]):
             best, years = forecasts, y
     return windows, years, best
-
-
-def _years(y: int, one: str, more: str) -> str:
-    """`one` for a year, else `more` with its {n} filled (and any other field left for later)."""
-    return one if y == 1 else more.replace("{n}", str(y))
 
 
 def _one_seed_mae(forecaster, filled: pd.Series, days: pd.DatetimeIndex) -> float | None:
@@ -217,8 +210,9 @@ def _one_seed_mae(forecaster, filled: pd.Series, days: pd.DatetimeIndex) -> floa
 
 def window_summary(selection: Selection) -> str:
     """'the last 2 years (validation MAE: all of ... 236.0; the last year ... 240.1; ...)'."""
-    chosen = _("all of the history") if selection.years is None else _years(selection.years, _("the last year of the history"),
-                                                                                           _("the last {n} years of the history"))
+    y = selection.years
+    chosen = (_("all of the history") if y is None else
+              (_("the last year of the history") if y == 1 else _("the last {n} years of the history")).format(n=y))
     if len(selection.windows) < 2:
         return _("{window} (no shorter window to validate)").format(window=chosen)
     windows = _("; ").join(f"{_window(w)} {w['val_mae']:,.1f}" for w in selection.windows)
@@ -227,9 +221,10 @@ def window_summary(selection: Selection) -> str:
 
 def _window(window: dict) -> str:
     """A window's label ('the last 2 years (2012-01-01..2013-12-31)') in the current language."""
-    if window["years"] is None:
+    y = window["years"]
+    if y is None:
         return _("all of {period}").format(period=window["period"])
-    return _years(window["years"], _("the last year ({period})"), _("the last {n} years ({period})")).format(period=window["period"])
+    return (_("the last year ({period})") if y == 1 else _("the last {n} years ({period})")).format(n=y, period=window["period"])
 
 
 def validation_frame(selection: Selection) -> pd.DataFrame:

@@ -60,7 +60,12 @@ class Finding:
 
     @property
     def advice(self) -> str:
-        return _(NEXT[self.kind])
+        return advice(self.kind)
+
+
+def advice(kind: str) -> str:
+    """What to try next for a kind of finding, in the current language."""
+    return _(NEXT[kind])
 
 
 def examine(results: dict) -> list[Finding]:
@@ -200,7 +205,7 @@ def prescribe(results: dict, trials: pd.DataFrame | None = None) -> str:
             lines.append("   " + _("- [{kind}] {finding}.").format(kind=_(finding.kind), finding=finding.text.rstrip(".。")))
         for kind in kinds:
             if by_kind[kind]:
-                lines.append("     " + _("next, for {kind}: {advice}.").format(kind=_(kind), advice=_(NEXT[kind])))
+                lines.append("     " + _("next, for {kind}: {advice}.").format(kind=_(kind), advice=advice(kind)))
         lines.append("")
     if sweep:
         best = results["best"]

@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 
 from ..core.i18n import N_, _, figure_text, sentences
-from ..core.units import PERIOD_HEADERS, days, k, model_label
-from ..lecture.classify import LEVEL_DAYS, N_HIDDEN
+from ..core.units import PERIOD_HEADERS, k, model_label
 from ..lecture.doctor import examine
 from ..lecture.optimizers import SCHEDULES
 from ..lecture.surface import Path
 from . import plots
 from .section import Section, above, missing
+from .text import classification_words
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -177,9 +177,7 @@ def _classification(run: LectureRun) -> Section:
         _("A class instead of a number: {task} ({share} of the {n} training days are). {model}; the inputs are the last "
           "days divided by the week's median. The same three steps, with plain gradient descent (η = {lr}, full batch, "
           "{n_epochs} epochs).").format(
-            task=_("is the day above the median of the {n} days before it?").format(n=LEVEL_DAYS),
-            share=f"{c['share_above']['train']:.0%}", n=f"{c['examples']['train']:,}",
-            model=_("{model}, 2 outputs, softmax").format(model=model_label(f"relu:{N_HIDDEN} on {days(c['n_lags'])}")),
+            share=f"{c['share_above']['train']:.0%}", n=f"{c['examples']['train']:,}", **classification_words(c),
             lr=f"{c['training']['lr']:g}", n_epochs=c["training"]["n_epochs"]),
         _("Left, the two losses over the logits when class 1 is right: far from it, at (-4, 4), cross-entropy's gradient has "
           "norm {ce_far} and MSE's {mse_far}: MSE is flat there, a plateau. On the real task, started confidently wrong, the "

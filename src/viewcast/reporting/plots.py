@@ -59,8 +59,11 @@ CJK_FONTS = ("Noto Sans CJK", "Noto Sans TC", "Noto Sans SC", "Source Han Sans",
 @functools.cache
 def _cjk_font() -> str | None:
     manager = matplotlib.font_manager.fontManager
-    found = lambda: next((name for prefix in CJK_FONTS for name in sorted({f.name for f in manager.ttflist})
-                          if name.startswith(prefix)), None)
+
+    def found() -> str | None:
+        names = sorted({font.name for font in manager.ttflist})
+        return next((name for prefix in CJK_FONTS for name in names if name.startswith(prefix)), None)
+
     if found() is None:  # matplotlib's list of fonts is cached from before a font was installed: look at the files too
         for path in matplotlib.font_manager.findSystemFonts():
             if any(word in FilePath(path).name for word in ("CJK", "SourceHan", "msjh", "msyh", "PingFang", "wqy", "DroidSansFallback")):

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..core.i18n import _, figures_speak, language, sentences
+from ..core.units import batch_text
 from . import explorer, guide_sections, lecture_sections, plots
 from .section import Section
 
@@ -69,7 +70,7 @@ def _intro(run: LectureRun) -> str:
         source=r["data"]["source"], first=r["data"]["first"], last=r["data"]["last"], start=periods["train"]["start"],
         end=periods["train"]["end"], test_start=periods["test"]["start"], test_end=periods["test"]["end"], loss=t["loss"].upper(),
         optimizer=t["optimizer"], lr=f"{t['lr']:g}", n_epochs=t["n_epochs"], n_seeds=len(r["seeds"]),
-        batch=_("batch {size}").format(size=t["batch_size"]) if t["batch_size"] else _("full batch"))
+        batch=batch_text(t["batch_size"]))
     if r["short_run"]:
         text = sentences(text, _("This is a short run (fewer epochs or seeds than the default): a quick look, not the reference numbers."))
     return f"<p>{html.escape(text)}</p>"

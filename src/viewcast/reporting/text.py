@@ -7,7 +7,7 @@ from tabulate import tabulate
 from wcwidth import wcswidth
 
 from ..core.i18n import _, ngettext, sentences
-from ..core.units import PERIOD_HEADERS, Units, amount, days, days_text, k, model_label, whole
+from ..core.units import PERIOD_HEADERS, Units, amount, batch_text, days, days_text, k, model_label, whole
 from ..lecture.classify import LEVEL_DAYS, N_HIDDEN
 from ..lecture.guide import told
 from ..lecture.optimizers import EARLY
@@ -80,7 +80,7 @@ def _lecture_header(results: dict, markdown: bool, units: Units) -> str:
     data, periods, t = results["data"], results["periods"], results["training"]
     seeds = results["seeds"]
     schedule = "" if t["schedule"] == "constant" else _(" with {schedule} decay").format(schedule=t["schedule"])
-    batch = _("full batch") if t["batch_size"] == 0 else _("batch {size}").format(size=t["batch_size"])
+    batch = batch_text(t["batch_size"])
     missing = (_("{n} missing, filled by interpolation") if data["filled_days"] else _("{n} missing")).format(n=data["missing_days"])
     lines = [
         _heading(_("The lecture's experiments on {source}").format(source=data["source"]), markdown, level=1),
@@ -258,7 +258,7 @@ def sweep_table(results: dict, top: int = 15) -> str:
         "",
         _("Best by validation: {model}, lr {lr}, {batch} (validation MAE {loss}). The test period was not used.").format(
             model=model_label(f"{best['model']} on {days(best['lags'])}"), lr=f"{best['lr']:g}", loss=f"{best['val_mae']:,.0f}",
-            batch=_("batch {size}").format(size=best["batch_size"]) if best["batch_size"] else _("full batch")),
+            batch=batch_text(best["batch_size"])),
     ]
     return "\n".join(lines)
 
@@ -298,7 +298,7 @@ def optimizers_report(results: dict) -> str:
         _("{model}, {loss}, {batch}, {n_epochs} epochs, seed {seed} (the same initial weights and mini-batches for every "
           "optimizer); {train} training and {test} test days. Losses: {loss} in views.").format(
             model=model_label(results["model"]), loss=s["loss"].upper(), n_epochs=s["n_epochs"], seed=s["seed"],
-            batch=_("batch {size}").format(size=s["batch_size"]) if s["batch_size"] else _("full batch"),
+            batch=batch_text(s["batch_size"]),
             train=f"{results['examples']['train']:,}", test=f"{results['examples']['test']:,}"),
         "",
     ]
@@ -320,13 +320,18 @@ def optimizers_report(results: dict) -> str:
     return "\n".join(lines)
 
 
+def classification_words(results: dict) -> dict[str, str]:
+    """The classification's task and model (`classify.run_classification`), in the current language."""
+    return {"task": _("is the day above the median of the {n} days before it?").format(n=LEVEL_DAYS),
+            "model": _("{model}, 2 outputs, softmax").format(model=model_label(f"relu:{N_HIDDEN} on {days(results['n_lags'])}"))}
+
+
 def classification_report(results: dict) -> str:
     """`classify.run_classification` as a table: accuracy per loss and start, beside the rules."""
     t = results["training"]
     lines = [
         _("Task: {task} {model}; plain gradient descent, η = {lr}, full batch, {n_epochs} epochs; {train} training and {test} test "
-          "days.").format(task=_("is the day above the median of the {n} days before it?").format(n=LEVEL_DAYS),
-                          model=_("{model}, 2 outputs, softmax").format(model=model_label(f"relu:{N_HIDDEN} on {days(results['n_lags'])}")),
+          "days.").format(**classification_words(results),
                           lr=f"{t['lr']:g}", n_epochs=t["n_epochs"], train=f"{results['examples']['train']:,}",
                           test=f"{results['examples']['test']:,}"),
         "",

@@ -103,10 +103,6 @@ class ManyRun:
     validation: pd.DataFrame = field(default_factory=pd.DataFrame)
     stopped_by: str = ""  # what stopped the work before every series was done: "" (nothing), Ctrl-C, or the engine's error
 
-    @property
-    def interrupted(self) -> bool:
-        return bool(self.stopped_by)
-
 
 def run_many(collection: Collection, kind: str, config: ForecastConfig, options: dict | None = None,
              progress: bool = False) -> ManyRun:
@@ -114,7 +110,7 @@ def run_many(collection: Collection, kind: str, config: ForecastConfig, options:
     engine of `engine.parallel.use_engine` (default: this machine's cores, `config.workers`). With
     `config.global_model`, the global network is trained first (`pooled`), a candidate of each.
     Ctrl-C, or a failure of the engine (a worker killed, a cluster gone), ends it early with the
-    series done so far (`interrupted`, `stopped_by`)."""
+    series done so far (`stopped_by` says what stopped it)."""
     started = time.perf_counter()
     options = options or {}
     pooled = global_candidates(collection.series, kind, config, options, progress) if config.global_model else {}
@@ -141,13 +137,10 @@ def run_many(collection: Collection, kind: str, config: ForecastConfig, options:
     validation = pd.DataFrame([row for done in rows for row in done.pop("validation", [])])
     validation = validation if not validation.empty else pd.DataFrame(columns=["series", "rank", "label", "val_mae"])
     order = {name: i for i, name in enumerate([*collection.series, *collection.problems])}
-    series = pd.DataFrame(rows, columns=list(SERIES_COLUMNS)).sort_values("series", key=lambda s: s.map(order), kind="stable")
+    in_order = lambda frame: frame.sort_values("series", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+    series, table, validation = in_order(pd.DataFrame(rows, columns=list(SERIES_COLUMNS))), in_order(table), in_order(validation)
     if collection.titles:
         series.insert(1, "title", series["series"].map(collection.titles).fillna(""))
-    if not table.empty:
-        table = table.sort_values("series", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
-    if not validation.empty:
-        validation = validation.sort_values("series", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
     summary = {
         "source": collection.label, "by": collection.by, "kind": kind, "series": len(collection),
         "done": int((series["status"] == "ok").sum()), "skipped": int((series["status"] == "skipped").sum()),
@@ -157,7 +150,7 @@ def run_many(collection: Collection, kind: str, config: ForecastConfig, options:
     }
     if kind == "backtest":
         summary["against"] = beaten(table)
-    return ManyRun(kind, summary, series.reset_index(drop=True), table, validation, stopped_by)
+    return ManyRun(kind, summary, series, table, validation, stopped_by)
 
 
 SERIES_COLUMNS = ("series", "status", "days", "first", "last", "picked", "seconds", "error")

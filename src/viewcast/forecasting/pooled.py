@@ -41,6 +41,7 @@ from .validation import validation_folds
 MOST_NETWORKS = 4
 SCALED = ("level", "log-level")  # the inputs that divide each window by its own level
 
+
 def last_training_days(series: pd.Series, kind: str, config: ForecastConfig, options: dict) -> list[pd.Timestamp]:
     """The last days of the training periods a series' choice and final fit use ([] when the
     series is too short for them: it will be skipped with the reason)."""
